@@ -1,0 +1,10 @@
+"""Data sets for the chapters: generated from a seed, or shipped with the package.
+
+Nothing here downloads anything: synthetic sets are drawn from a seeded NumPy
+generator, so every printed value in the book is reproducible, and real data
+is stored inside the package.
+"""
+
+from backprop.datasets.line import noisy_line
+
+__all__ = ["noisy_line"]

@@ -1,0 +1,41 @@
+"""Argument checks shared by the data-set generators."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+
+def positive_int(value: Any, name: str) -> int:
+    """Return ``value`` if it is a positive integer, else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def finite_real(value: Any, name: str, *, minimum: float | None = None) -> float:
+    """Return ``value`` as a finite float (optionally ``>= minimum``), else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return value
+
+
+def generator(seed: Any) -> np.random.Generator:
+    """A NumPy generator from an integer seed (or an existing generator)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(
+            f"seed must be a non-negative integer or a numpy Generator, got {seed!r}"
+        )
+    return np.random.default_rng(int(seed))
