@@ -44,6 +44,12 @@ __all__ = ["derivative", "partial", "METHODS"]
 METHODS = ("richardson", "central", "forward", "complex")
 
 _EPS = float(np.finfo(float).eps)
+#: eps ** (1/3), written out so that no platform's cube root changes a digit.
+_CBRT_EPS = 6.055454452393343e-06
+
+
+class _NoRetry(ValueError):
+    """A ValueError about the call itself, which a smaller step cannot cure."""
 
 
 def _check_callable(f: Any, name: str = "f") -> None:
@@ -73,7 +79,7 @@ def _as_real(value: Any, where: str) -> float:
     """Turn what ``f`` returned into a float (size-1 arrays are allowed)."""
     array = np.asarray(value)
     if array.size != 1:
-        raise ValueError(
+        raise _NoRetry(
             f"f must return a single number, but {where} it returned an array "
             f"of shape {array.shape}"
         )
@@ -99,7 +105,7 @@ def _forward(f: Callable[[float], Any], x: float, h: float | None) -> float:
     x_plus = x + h
     step = x_plus - x  # the step that was really taken
     if step == 0:
-        raise ValueError(f"h={h!r} is too small to change x={x!r}")
+        raise _NoRetry(f"h={h!r} is too small to change x={x!r}")
     return (_as_real(f(x_plus), f"at x+h={x_plus!r}") - _as_real(f(x), f"at x={x!r}")) / step
 
 
@@ -107,7 +113,7 @@ def _central(f: Callable[[float], Any], x: float, h: float) -> float:
     x_plus, x_minus = x + h, x - h
     step = x_plus - x_minus
     if step == 0:
-        raise ValueError(f"h={h!r} is too small to change x={x!r}")
+        raise _NoRetry(f"h={h!r} is too small to change x={x!r}")
     return (
         _as_real(f(x_plus), f"at x+h={x_plus!r}") - _as_real(f(x_minus), f"at x-h={x_minus!r}")
     ) / step
@@ -119,18 +125,22 @@ def _richardson(f: Callable[[float], Any], x: float, h: float | None) -> float:
     h = 0.1 * min(1.0, max(abs(x), 1e-3)) if h is None else h
     # The first step is large. Near the edge of f's domain (log or sqrt near
     # 0) it may leave the domain: then shrink it until f can be evaluated.
-    for attempt in range(20):
+    first, failure = math.nan, None
+    while (x + h) - (x - h) > 0:
         try:
             first = _central(f, x, h)
-        except (ValueError, ArithmeticError):
-            if attempt == 19:
-                raise
-            first = math.nan
+        except _NoRetry:
+            raise
+        except (ValueError, ArithmeticError) as error:
+            first, failure = math.nan, error
         if math.isfinite(first):
             break
         h /= 10.0
-    else:
-        raise ValueError(f"f is not finite near x={x!r}; pass a smaller h")
+    if not math.isfinite(first):
+        raise ValueError(
+            f"f is not finite (or cannot be evaluated) on both sides of x={x!r}, "
+            "even with tiny steps"
+        ) from failure
     table = [[first]]
     best, best_error = first, math.inf
     for i in range(1, rows):
@@ -204,7 +214,7 @@ def derivative(
     if method == "richardson":
         result = _richardson(f, x, h)
     elif method == "central":
-        result = _central(f, x, math.cbrt(_EPS) * max(1.0, abs(x)) if h is None else h)
+        result = _central(f, x, _CBRT_EPS * max(1.0, abs(x)) if h is None else h)
     elif method == "forward":
         result = _forward(f, x, h)
     elif method == "complex":

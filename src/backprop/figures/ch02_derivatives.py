@@ -1,0 +1,78 @@
+"""Figures of chapter 2: secants becoming a tangent, and the step-size error curve."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from backprop.calculus import derivative
+from backprop.figures import figure
+from backprop.figures._style import COLORS, new_figure
+
+
+@figure("ch02-secants.svg")
+def secants():
+    """Secant lines of x**2 through x = 1 for shrinking steps, and the tangent."""
+    fig, ax = new_figure(6.0, 4.0)
+    x = np.linspace(0.0, 3.2, 200)
+    ax.plot(x, x * x, color="black", lw=2, label="$f(x) = x^2$")
+    x0 = 1.0
+    for h, alpha in [(2.0, 0.35), (1.0, 0.6), (0.5, 0.85)]:
+        slope = ((x0 + h) ** 2 - x0**2) / h
+        ax.plot(x, x0**2 + slope * (x - x0), color=COLORS["central"], alpha=alpha, lw=1.5,
+                label=f"secant, $h = {h:g}$, slope {slope:g}")
+        ax.plot([x0 + h], [(x0 + h) ** 2], "o", color=COLORS["central"], alpha=alpha)
+    ax.plot(x, x0**2 + 2 * x0 * (x - x0), color=COLORS["forward"], lw=2, ls="--",
+            label="tangent, slope $f'(1) = 2$")
+    ax.plot([x0], [x0**2], "o", color="black")
+    ax.set(xlim=(0, 3.2), ylim=(-1, 10), xlabel="$x$", ylabel="$y$",
+           title="As $h$ shrinks, the secant through $x=1$ turns into the tangent")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def relative_errors(f, df, x, steps):
+    """Relative error of forward, central and complex-step derivatives for each step."""
+    exact = df(x)
+    rows = {"forward": [], "central": [], "complex": []}
+    for h in steps:
+        for method in rows:
+            estimate = derivative(f, x, method=method, h=float(h))
+            rows[method].append(abs(estimate - exact) / abs(exact))
+    return {method: np.array(errors) for method, errors in rows.items()}
+
+
+@figure("ch02-step-size.svg")
+def step_size_error():
+    """The V-shaped curve: error of each method against the step size, for sin at x = 1."""
+    steps = np.logspace(-15, -1, 141)
+    errors = relative_errors(np.sin, np.cos, 1.0, steps)
+    floor = 2.0**-53 / 4  # a zero error is drawn at this floor, below machine precision
+    fig, ax = new_figure(7.0, 4.5)
+    labels = {
+        "forward": "forward difference, error $\\approx h + \\epsilon/h$",
+        "central": "central difference, error $\\approx h^2 + \\epsilon/h$",
+        "complex": "complex step, no subtraction",
+    }
+    styles = {"forward": "-", "central": "-", "complex": "--"}
+    for method, errs in errors.items():
+        ax.loglog(steps, np.maximum(errs, floor), styles[method], marker=".", ms=3, lw=1,
+                  color=COLORS[method], label=labels[method],
+                  zorder=3 if method == "central" else 2)
+    eps = float(np.finfo(float).eps)
+    for method, h_best in [("forward", math.sqrt(eps)), ("central", eps ** (1 / 3))]:
+        ax.axvline(h_best, color=COLORS[method], ls=":", lw=1)
+    ax.axvline(1e-12, color="black", ls="--", lw=1)
+    ax.annotate("the seed's step $10^{-12}$", (1e-12, 3e-2), xytext=(4e-15, 3e-1),
+                fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.annotate("best forward step\n$\\sqrt{\\epsilon} \\approx 1.5\\times10^{-8}$",
+                (math.sqrt(eps), 1e-9), xytext=(1e-10, 1e-13), fontsize=8,
+                arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.annotate("best central step\n$\\epsilon^{1/3} \\approx 6\\times10^{-6}$",
+                (eps ** (1 / 3), 1e-11), xytext=(1e-4, 1e-14), fontsize=8,
+                arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.set(xlabel="step $h$", ylabel="relative error of $f'(1)$ for $f = \\sin$",
+           ylim=(floor / 2, 10), title="Too large a step: truncation error. Too small: round-off error.")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig

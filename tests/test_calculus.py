@@ -1,0 +1,142 @@
+"""backprop.calculus: accuracy of derivative/partial, and its errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop.calculus import METHODS, derivative, partial
+
+# (name, f, f', points): smooth functions at moderate x.
+SMOOTH = [
+    ("cube", lambda x: x * x * x, lambda x: 3 * x * x, [-3.0, -0.5, 0.7, 2.0, 10.0]),
+    ("sin", math.sin, math.cos, [-2.0, 0.3, 1.0, 4.0]),
+    ("exp", math.exp, math.exp, [-5.0, 0.0, 1.0, 20.0]),
+    ("log", math.log, lambda x: 1 / x, [1e-3, 0.5, 2.0, 100.0]),
+    ("reciprocal", lambda x: 1 / x, lambda x: -1 / (x * x), [-4.0, 0.01, 0.3, 7.0]),
+    ("tanh", math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-1.5, 0.2, 2.0]),
+    ("sqrt", math.sqrt, lambda x: 0.5 / math.sqrt(x), [1e-3, 0.5, 9.0]),
+    ("gaussian", lambda x: math.exp(-x * x), lambda x: -2 * x * math.exp(-x * x), [-1.0, 0.4, 1.7]),
+]
+CASES = [(name, f, df, x) for name, f, df, points in SMOOTH for x in points]
+
+
+def rel_error(estimate: float, exact: float) -> float:
+    return abs(estimate - exact) / max(abs(exact), 1e-300)
+
+
+@pytest.mark.parametrize("name, f, df, x", CASES, ids=[f"{c[0]}@{c[3]}" for c in CASES])
+def test_default_derivative_is_accurate_to_1e_9(name, f, df, x):
+    assert rel_error(derivative(f, x), df(x)) <= 1e-9
+
+
+@pytest.mark.parametrize(
+    "method, tolerance", [("forward", 1e-6), ("central", 1e-8), ("richardson", 1e-11)]
+)
+def test_each_method_meets_its_expected_accuracy(method, tolerance):
+    for name, f, df, x in CASES:
+        if name in ("log", "sqrt", "reciprocal") and abs(x) < 0.1:
+            continue  # strongly curved near a singularity: a fixed-step method cannot
+        assert rel_error(derivative(f, x, method=method), df(x)) <= tolerance, (name, x)
+
+
+def test_complex_step_is_exact_to_machine_precision_on_analytic_functions():
+    import cmath
+
+    for f, df, x in [(cmath.sin, math.cos, 1.0), (cmath.exp, math.exp, 3.0),
+                     (lambda z: z * z * z, lambda x: 3 * x * x, 2.5)]:
+        assert rel_error(derivative(f, x, method="complex"), df(x)) <= 4 * np.finfo(float).eps
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    coefficients=st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=6),
+    x=st.floats(-3, 3, allow_nan=False),
+)
+def test_polynomials_match_their_analytic_derivative(coefficients, x):
+    p = np.polynomial.Polynomial(coefficients)
+    dp = p.deriv()
+    exact = float(dp(x))
+    scale = float(np.polynomial.Polynomial(np.abs(coefficients)).deriv()(abs(x))) + 1.0
+    assert abs(derivative(lambda t: float(p(t)), x) - exact) <= 1e-9 * scale
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    a=st.floats(-5, 5, allow_nan=False),
+    b=st.floats(-5, 5, allow_nan=False),
+    c=st.floats(0.1, 5, allow_nan=False),
+)
+def test_partial_derivatives_of_a_three_argument_function(a, b, c):
+    def f(x, y, z):
+        return x * y * y + math.sin(x) * z + math.log(z)
+
+    grads = [partial(f, i, a, b, c) for i in range(3)]
+    exact = [b * b + math.cos(a) * c, 2 * a * b, math.sin(a) + 1 / c]
+    for got, want in zip(grads, exact):
+        assert abs(got - want) <= 1e-9 * (1 + abs(want))
+
+
+def test_partial_holds_other_arguments_fixed_even_arrays():
+    X = np.array([1.0, 2.0, 3.0])
+    y = np.array([2.0, 4.0, 7.0])
+
+    def error(m, c, X, y):
+        return float(np.sum((m * X + c - y) ** 2))
+
+    m, c = 1.5, 0.5
+    residual = m * X + c - y
+    assert partial(error, 0, m, c, X, y) == pytest.approx(2 * np.sum(residual * X), rel=1e-10)
+    assert partial(error, 1, m, c, X, y) == pytest.approx(2 * np.sum(residual), rel=1e-10)
+
+
+def test_size_one_array_results_are_accepted():
+    assert derivative(lambda x: np.array([x * x]), 3.0) == pytest.approx(6.0, rel=1e-12)
+
+
+def test_derivative_returns_a_python_float():
+    assert type(derivative(lambda x: x * x, np.float64(2.0))) is float
+    assert type(partial(lambda a, b: a * b, 1, 2, 3)) is float
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: derivative(42, 1.0), TypeError, "f must be a callable"),
+        (lambda: derivative(math.sin, "1"), TypeError, "x must be a real number"),
+        (lambda: derivative(math.sin, None), TypeError, "x must be a real number"),
+        (lambda: derivative(math.sin, True), TypeError, "x must be a real number"),
+        (lambda: derivative(math.sin, math.nan), ValueError, "x must be a finite number"),
+        (lambda: derivative(math.sin, math.inf), ValueError, "x must be a finite number"),
+        (lambda: derivative(math.sin, 1.0, method="magic"), ValueError, "method must be one of"),
+        (lambda: derivative(math.sin, 1.0, h=0.0), ValueError, "h must be a positive step"),
+        (lambda: derivative(math.sin, 1.0, h=-1e-3), ValueError, "h must be a positive step"),
+        (lambda: derivative(math.sin, 1.0, h=math.nan), ValueError, "h must be a finite number"),
+        (lambda: derivative(math.sin, 1.0, method="forward", h=1e-20), ValueError, "too small"),
+        (lambda: derivative(lambda x: np.ones(3) * x, 1.0), ValueError, "single number"),
+        (lambda: derivative(lambda x: "abc", 1.0), TypeError, "f must return a number"),
+        (lambda: derivative(abs, 1.0, method="complex"), TypeError, "method='richardson'"),
+        (lambda: derivative(lambda x: x * math.inf, 1.0, method="central"), ValueError, "not finite"),
+        (lambda: derivative(lambda x: x * math.inf, 1.0), ValueError, "not finite"),
+        (lambda: partial("f", 0, 1.0), TypeError, "f must be a callable"),
+        (lambda: partial(math.sin, 1, 1.0), IndexError, "0 <= i < 1, got 1"),
+        (lambda: partial(math.sin, -1, 1.0), IndexError, "got -1"),
+        (lambda: partial(math.sin, 0), IndexError, "no arguments"),
+        (lambda: partial(math.sin, 0.0, 1.0), TypeError, "i must be an integer"),
+        (lambda: partial(math.sin, 0, [1.0]), TypeError, "args[0] must be a real number"),
+        (lambda: partial(math.hypot, 1, 1.0, math.nan), ValueError, "args[1] must be a finite"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_naming_the_argument(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_methods_constant_lists_every_method():
+    for method in METHODS:
+        assert derivative(lambda x: x * x, 1.5, method=method) == pytest.approx(3.0, rel=1e-6)
