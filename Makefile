@@ -33,10 +33,10 @@ doctest-update: $(STAMP)  ## rewrite the expected outputs in docs/ from the curr
 	-$(BIN)/python -m pytest docs --doctest-plus-generate-diff=overwrite -q
 	$(BIN)/python -m pytest docs tests/test_seed_values.py -q
 
-lock: $(STAMP)  ## re-resolve requirements/lock.txt from pyproject.toml
-	$(BIN)/pip-compile --quiet --extra docs --extra test --extra dev --generate-hashes \
-	  --allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras \
-	  -o requirements/lock.txt pyproject.toml
+lock: $(STAMP)  ## re-resolve requirements/lock.txt from pyproject.toml, for every Python from 3.10 on
+	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --extra dev \
+	  --universal --python-version 3.10 --generate-hashes --quiet \
+	  -o requirements/lock.txt
 
 clean:  ## remove the virtual environment, the built site and caches
 	rm -rf $(VENV) site .cache .pytest_cache .hypothesis
