@@ -1,0 +1,135 @@
+"""Figures of chapter 6: the two-neuron network trained three ways."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from backprop import twolayer
+from backprop.datasets import noisy_line
+from backprop.figures import figure
+
+#: The three runs of the chapter: (label, gradient, learning rate, epochs).
+RUNS = (
+    ("(a) numeric partials, rate 0.001", "numeric", 0.001, 100),
+    ("(b) chain rule, numeric local, rate 0.01", "chain", 0.01, 50),
+    ("(c) backpropagation, rate 0.01", "analytic", 0.01, 50),
+)
+STYLES = (
+    {"color": "tab:orange", "linestyle": "-", "linewidth": 2.5},
+    {"color": "tab:green", "linestyle": "--", "linewidth": 2.0},
+    {"color": "tab:red", "linestyle": ":", "linewidth": 2.0},
+)
+
+
+@lru_cache(maxsize=1)
+def _trained() -> tuple[np.ndarray, np.ndarray, tuple[twolayer.Training, ...]]:
+    X, y = noisy_line(100, seed=0)
+    results = tuple(
+        twolayer.train(X, y, gradient=gradient, learning_rate=rate, epochs=epochs)
+        for _, gradient, rate, epochs in RUNS
+    )
+    return X, y, results
+
+
+@figure("ch06-fitted-lines.svg")
+def fitted_lines() -> Figure:
+    """The data and the line each trained network draws through it."""
+    X, y, results = _trained()
+    fig = Figure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    ax.scatter(X[:, 0], y[:, 0], s=14, color="tab:blue", alpha=0.6, label="data (100 samples)")
+    grid = np.linspace(0.0, 2.0, 50)
+    for (label, *_), style, result in zip(RUNS, STYLES, results):
+        ax.plot(grid, twolayer.forward(result.weights, grid)[1], label=label, **style)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y, and the network's output o1")
+    ax.set_title("The trained two-neuron network: a straight line")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@figure("ch06-error-per-epoch.svg")
+def error_per_epoch() -> Figure:
+    """The mean squared error after each epoch, for the three gradient methods."""
+    X, y, results = _trained()
+    slope, intercept = np.polyfit(X[:, 0], y[:, 0], 1)
+    best = float(np.mean((slope * X[:, 0] + intercept - y[:, 0]) ** 2))
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    start, tail = fig.subplots(1, 2)
+    for (label, *_), style, result in zip(RUNS, STYLES, results):
+        epochs = np.arange(len(result.history))
+        start.plot(epochs[:11], result.history[:11], label=label, marker="o", markersize=3, **style)
+        tail.plot(epochs[2:], result.history[2:], label=label, **style)
+    for ax in (start, tail):
+        ax.axhline(best, color="0.4", linewidth=1, linestyle="-.", label="best straight line (least squares)")
+        ax.set_xlabel("epoch (0 = before training)")
+    start.set_yscale("log")
+    start.set_title("Epochs 0 to 10 (log scale)")
+    start.set_ylabel("mean squared error")
+    tail.set_title("Epoch 2 to the end: (b) and (c) coincide")
+    lows = [min(result.history[2:]) for result in results] + [best]
+    highs = [max(result.history[2:]) for result in results]
+    tail.set_ylim(min(lows) - 0.002, max(highs) + 0.002)
+    tail.legend(loc="center right", fontsize=7.5)
+    fig.suptitle("Error per epoch of the three ways to get the gradient")
+    return fig
+
+
+@figure("ch06-network.svg")
+def network() -> Figure:
+    """The two neurons, the forward pass above the arrows and the backward pass below."""
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    fig = Figure(figsize=(8, 3.0))
+    ax = fig.add_subplot()
+    nodes = {"x": 0.0, "h1": 3.0, "o1": 6.0, "E": 9.0}
+    names = {"x": "$x$", "h1": "$h_1$", "o1": "$o_1$", "E": "$E$"}
+    colours = {"x": "#dbe9f6", "h1": "#fde6cc", "o1": "#fde6cc", "E": "#d5efd5"}
+    radius = 0.55
+    for key, cx in nodes.items():
+        ax.add_patch(Circle((cx, 0.0), radius, facecolor=colours[key], edgecolor="0.3", linewidth=1.2))
+        ax.text(cx, 0.0, names[key], ha="center", va="center", fontsize=14)
+
+    def arrow(x0: float, x1: float, y: float, colour: str, style: str = "-") -> None:
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0, y), (x1, y), arrowstyle="-|>", mutation_scale=14,
+                color=colour, linewidth=1.4, linestyle=style,
+            )
+        )
+
+    forward_labels = [
+        ("x", "h1", r"$h_1 = w_{11}\,x + w_{12}$"),
+        ("h1", "o1", r"$o_1 = w_{21}\,h_1 + w_{22}$"),
+        ("o1", "E", r"$E = (o_1 - y)^2$"),
+    ]
+    for a, b, label in forward_labels:
+        arrow(nodes[a] + radius, nodes[b] - radius, 0.12, "0.15")
+        ax.text((nodes[a] + nodes[b]) / 2, 0.42, label, ha="center", va="bottom", fontsize=10)
+    red = "#b03a2e"
+    backward_labels = [
+        ("E", "o1", r"$\partial E/\partial o_1 = 2\,(o_1 - y)$"),
+        ("o1", "h1", r"$\partial E/\partial h_1 = \partial E/\partial o_1 \cdot w_{21}$"),
+    ]
+    for a, b, label in backward_labels:
+        arrow(nodes[a] - radius, nodes[b] + radius, -0.22, red, "--")
+        ax.text((nodes[a] + nodes[b]) / 2, -0.42, label, ha="center", va="top", fontsize=10, color=red)
+    weight_labels = [
+        ("h1", r"$\partial E/\partial w_{11} = \partial E/\partial h_1 \cdot x$",
+         r"$\partial E/\partial w_{12} = \partial E/\partial h_1$"),
+        ("o1", r"$\partial E/\partial w_{21} = \partial E/\partial o_1 \cdot h_1$",
+         r"$\partial E/\partial w_{22} = \partial E/\partial o_1$"),
+    ]
+    for key, first, second in weight_labels:
+        ax.text(nodes[key], -1.15, first, ha="center", va="top", fontsize=10, color=red)
+        ax.text(nodes[key], -1.65, second, ha="center", va="top", fontsize=10, color=red)
+    ax.text(nodes["x"] - radius, 1.25, "forward pass →", ha="left", va="center", fontsize=10, color="0.15")
+    ax.text(nodes["E"] + radius, -1.4, "← backward pass", ha="right", va="center", fontsize=10, color=red)
+    ax.set_xlim(-0.8, 9.8)
+    ax.set_ylim(-2.2, 1.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig

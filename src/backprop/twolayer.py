@@ -1,0 +1,367 @@
+"""A network of two neurons, trained three ways: chapter 6.
+
+One input ``x``, one hidden neuron, one output neuron, no activation function::
+
+    h1 = w11 * x + w12        the hidden neuron
+    o1 = w21 * h1 + w22       the output neuron
+    E  = (o1 - y) ** 2        the squared error of one sample
+
+The weights travel together as a tuple ``(w11, w12, w21, w22)``, and so do
+the four partial derivatives of ``E`` that a gradient function returns,
+``(dE_dw11, dE_dw12, dE_dw21, dE_dw22)``. There are three of them:
+
+- :func:`grad_numeric` -- the whole error is one function of four weights;
+  differentiate it numerically by each weight in turn.
+- :func:`grad_chain` -- the chain rule: multiply the local derivatives of the
+  small functions (each local derivative still numeric).
+- :func:`grad_analytic` -- the chain rule with the local derivatives written
+  out by hand: one forward pass, one backward pass. This is backpropagation.
+
+:func:`train` runs stochastic gradient descent with any of them: one update of
+the weights per sample, samples in their given order.
+
+The numeric methods take the neuron and the loss as arguments (``neuron=``,
+``loss=``), so the chapter can pass counting wrappers and see how many times
+each method evaluates them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from backprop.calculus import partial
+
+__all__ = [
+    "START",
+    "neuron",
+    "sq_error",
+    "forward",
+    "error",
+    "grad_numeric",
+    "grad_chain",
+    "grad_analytic",
+    "GRADIENTS",
+    "mean_squared_error",
+    "as_line",
+    "Training",
+    "train",
+]
+
+Weights = tuple[float, float, float, float]
+Gradient = tuple[float, float, float, float]
+
+#: The seed's starting point: every weight 0.5.
+START: Weights = (0.5, 0.5, 0.5, 0.5)
+
+
+def neuron(w: Any, b: Any, x: Any) -> Any:
+    """One neuron without an activation: ``w * x + b`` (numbers or arrays).
+
+    >>> neuron(2.0, 1.0, 3.0)
+    7.0
+    """
+    return w * x + b
+
+
+def sq_error(o: Any, y: Any) -> Any:
+    """The squared error of one prediction ``o`` against its target ``y``.
+
+    >>> sq_error(5.0, 7.0)
+    4.0
+    """
+    e = o - y
+    return e * e
+
+
+def forward(
+    weights: Sequence[float], x: Any, *, neuron: Callable[..., Any] = neuron
+) -> tuple[Any, Any]:
+    """The forward pass: return ``(h1, o1)`` for an input ``x`` (a number or an array).
+
+    >>> forward((0.5, 0.5, 0.5, 0.5), 1.0)
+    (1.0, 1.0)
+    >>> forward((2.0, 1.0, 3.0, -1.0), 1.0)
+    (3.0, 8.0)
+    """
+    w11, w12, w21, w22 = weights
+    h1 = neuron(w11, w12, x)
+    o1 = neuron(w21, w22, h1)
+    return h1, o1
+
+
+def error(w11: float, w12: float, w21: float, w22: float, x: Any, y: Any) -> Any:
+    """The error of one sample as a function of the four weights (and the sample).
+
+    >>> error(0.5, 0.5, 0.5, 0.5, 1.0, 3.0)
+    4.0
+    """
+    return sq_error(forward((w11, w12, w21, w22), x)[1], y)
+
+
+# ----------------------------------------------------------------- checks
+
+
+def _check_number(value: Any, name: str) -> float:
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def _check_weights(weights: Any) -> Weights:
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or len(weights) != 4:
+        raise TypeError(
+            "weights must be a sequence of four numbers (w11, w12, w21, w22), "
+            f"got {type(weights).__name__} {weights!r}"
+        )
+    names = ("w11", "w12", "w21", "w22")
+    w11, w12, w21, w22 = (
+        _check_number(w, f"weights[{i}] ({name})") for i, (w, name) in enumerate(zip(weights, names))
+    )
+    return w11, w12, w21, w22
+
+
+# -------------------------------------------------------- three gradients
+
+
+def grad_numeric(
+    weights: Sequence[float],
+    x: float,
+    y: float,
+    *,
+    method: str = "central",
+    neuron: Callable[..., Any] = neuron,
+    loss: Callable[[Any, Any], Any] = sq_error,
+) -> Gradient:
+    """Differentiate the whole error by each weight in turn, numerically.
+
+    The error is one function of the four weights; :func:`backprop.calculus.partial`
+    nudges one weight and re-runs the whole network. ``method`` is passed on
+    (``"central"``: two evaluations of the network per weight).
+
+    >>> g = grad_numeric((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
+    >>> [round(d, 6) for d in g]
+    [-2.0, -2.0, -4.0, -4.0]
+    """
+    point = _check_weights(weights)
+    x, y = _check_number(x, "x"), _check_number(y, "y")
+
+    def whole_error(w11: float, w12: float, w21: float, w22: float) -> Any:
+        return loss(forward((w11, w12, w21, w22), x, neuron=neuron)[1], y)
+
+    d = [partial(whole_error, i, *point, method=method) for i in range(4)]
+    return d[0], d[1], d[2], d[3]
+
+
+def grad_chain(
+    weights: Sequence[float],
+    x: float,
+    y: float,
+    *,
+    method: str = "central",
+    neuron: Callable[..., Any] = neuron,
+    loss: Callable[[Any, Any], Any] = sq_error,
+) -> Gradient:
+    """The chain rule, each local derivative computed numerically.
+
+    One forward pass keeps ``h1`` and ``o1``; then each small function (the
+    loss, each neuron) is differentiated on its own at the values it saw, and
+    the local derivatives are multiplied along the path from the error back
+    to each weight.
+
+    >>> g = grad_chain((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
+    >>> [round(d, 6) for d in g]
+    [-2.0, -2.0, -4.0, -4.0]
+    """
+    w11, w12, w21, w22 = _check_weights(weights)
+    x, y = _check_number(x, "x"), _check_number(y, "y")
+    h1, o1 = forward((w11, w12, w21, w22), x, neuron=neuron)
+    # Local derivatives: each of one small function, at the values it saw.
+    dE_do1 = partial(loss, 0, o1, y, method=method)
+    do1_dw21 = partial(neuron, 0, w21, w22, h1, method=method)
+    do1_dw22 = partial(neuron, 1, w21, w22, h1, method=method)
+    do1_dh1 = partial(neuron, 2, w21, w22, h1, method=method)
+    dh1_dw11 = partial(neuron, 0, w11, w12, x, method=method)
+    dh1_dw12 = partial(neuron, 1, w11, w12, x, method=method)
+    # Chain them, from the error back to each weight.
+    dE_dh1 = dE_do1 * do1_dh1
+    return dE_dh1 * dh1_dw11, dE_dh1 * dh1_dw12, dE_do1 * do1_dw21, dE_do1 * do1_dw22
+
+
+def grad_analytic(
+    weights: Sequence[float],
+    x: float,
+    y: float,
+    *,
+    neuron: Callable[..., Any] = neuron,
+) -> Gradient:
+    """Backpropagation: one forward pass, then one backward pass by hand.
+
+    The local derivatives are known in closed form:
+    ``dE/do1 = 2 (o1 - y)``, ``do1/dw21 = h1``, ``do1/dw22 = 1``,
+    ``do1/dh1 = w21``, ``dh1/dw11 = x``, ``dh1/dw12 = 1``. (``neuron`` is only
+    there so that calls can be counted; it must compute ``w * x + b``.)
+
+    >>> grad_analytic((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
+    (-2.0, -2.0, -4.0, -4.0)
+    """
+    w11, w12, w21, w22 = _check_weights(weights)
+    x, y = _check_number(x, "x"), _check_number(y, "y")
+    h1, o1 = forward((w11, w12, w21, w22), x, neuron=neuron)  # forward pass
+    dE_do1 = 2.0 * (o1 - y)  # backward pass, from the error ...
+    dE_dw21 = dE_do1 * h1
+    dE_dw22 = dE_do1
+    dE_dh1 = dE_do1 * w21  # ... through the output neuron ...
+    dE_dw11 = dE_dh1 * x  # ... to the hidden neuron's weights
+    dE_dw12 = dE_dh1
+    return dE_dw11, dE_dw12, dE_dw21, dE_dw22
+
+
+#: The gradient functions by name, as :func:`train` accepts them.
+GRADIENTS: dict[str, Callable[..., Gradient]] = {
+    "numeric": grad_numeric,
+    "chain": grad_chain,
+    "analytic": grad_analytic,
+}
+
+
+# --------------------------------------------------------------- training
+
+
+def _check_data(X: Any, y: Any) -> tuple[list[float], list[float]]:
+    columns = []
+    for name, values in (("X", X), ("y", y)):
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} must be an array of numbers, got {type(values).__name__}"
+            ) from None
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array[:, 0]
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(
+                f"{name} must be a non-empty column of shape (n, 1) or a vector of shape (n,), "
+                f"got shape {array.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            bad = int(np.sum(~np.isfinite(array)))
+            raise ValueError(f"{name} must hold finite numbers, got {bad} non-finite")
+        columns.append(array.tolist())
+    if len(columns[0]) != len(columns[1]):
+        raise ValueError(
+            "X and y must have the same number of samples, "
+            f"got {len(columns[0])} and {len(columns[1])}"
+        )
+    return columns[0], columns[1]
+
+
+def mean_squared_error(weights: Sequence[float], X: Any, y: Any) -> float:
+    """The mean of the squared errors over a data set (summed exactly with ``math.fsum``).
+
+    >>> mean_squared_error((0.5, 0.5, 0.5, 0.5), [1.0, 2.0], [3.0, 1.0])
+    2.03125
+    """
+    w = _check_weights(weights)
+    xs, ys = _check_data(X, y)
+    return math.fsum(sq_error(forward(w, xi)[1], yi) for xi, yi in zip(xs, ys)) / len(xs)
+
+
+def as_line(weights: Sequence[float]) -> tuple[float, float]:
+    """The network multiplied out: ``o1 = slope * x + intercept``; return ``(slope, intercept)``.
+
+    >>> as_line((2.0, 1.0, 3.0, -1.0))
+    (6.0, 2.0)
+    """
+    w11, w12, w21, w22 = _check_weights(weights)
+    return w21 * w11, w21 * w12 + w22
+
+
+class Training(NamedTuple):
+    """What :func:`train` returns."""
+
+    #: The final weights ``(w11, w12, w21, w22)``.
+    weights: Weights
+    #: The mean squared error before training (``history[0]``) and after each epoch.
+    history: list[float]
+
+
+def train(
+    X: Any,
+    y: Any,
+    *,
+    gradient: str | Callable[..., Gradient] = "analytic",
+    learning_rate: float = 0.01,
+    epochs: int = 50,
+    weights: Sequence[float] = START,
+) -> Training:
+    """Per-sample stochastic gradient descent on the two-neuron network.
+
+    For each epoch, for each sample in order: compute the gradient of that
+    sample's error and take one step, ``w <- w - learning_rate * dE/dw``.
+
+    ``gradient`` is ``"numeric"``, ``"chain"``, ``"analytic"`` (see
+    :data:`GRADIENTS`) or a function ``(weights, x, y) -> four derivatives``.
+
+    >>> result = train([0.0, 1.0], [1.0, 3.0], epochs=200, learning_rate=0.1)
+    >>> [round(v, 4) for v in as_line(result.weights)]
+    [2.0, 1.0]
+    >>> len(result.history)
+    201
+    """
+    xs, ys = _check_data(X, y)
+    if isinstance(gradient, str):
+        if gradient not in GRADIENTS:
+            names = ", ".join(map(repr, GRADIENTS))
+            raise ValueError(f"gradient must be one of {names} or a function, got {gradient!r}")
+        grad = GRADIENTS[gradient]
+    elif callable(gradient):
+        grad = gradient
+    else:
+        raise TypeError(
+            f"gradient must be a name or a function, got {type(gradient).__name__} {gradient!r}"
+        )
+    learning_rate = _check_number(learning_rate, "learning_rate")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):
+        raise TypeError(
+            f"epochs must be a positive integer, got {type(epochs).__name__} {epochs!r}"
+        )
+    if epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+
+    w = list(_check_weights(weights))
+    history = [mean_squared_error(w, xs, ys)]
+    for epoch in range(1, int(epochs) + 1):
+        for i, (xi, yi) in enumerate(zip(xs, ys)):
+            try:
+                g = grad(tuple(w), xi, yi)
+            except (ValueError, OverflowError) as exc:
+                raise _diverged(epoch, i, w, learning_rate) from exc
+            for k in range(4):
+                w[k] -= learning_rate * g[k]
+            if not all(math.isfinite(v) for v in w):
+                raise _diverged(epoch, i, w, learning_rate)
+        err = mean_squared_error(w, xs, ys)
+        if not math.isfinite(err):
+            raise _diverged(epoch, len(xs) - 1, w, learning_rate)
+        history.append(err)
+    return Training((w[0], w[1], w[2], w[3]), history)
+
+
+def _diverged(epoch: int, sample: int, w: list[float], learning_rate: float) -> ValueError:
+    weights = ", ".join(f"{v:.3g}" for v in w)
+    return ValueError(
+        f"training diverged in epoch {epoch} at sample {sample}: the weights grew to "
+        f"({weights}); learning_rate={learning_rate!r} is too large, try a smaller one"
+    )
