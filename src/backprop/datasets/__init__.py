@@ -6,5 +6,7 @@ is stored inside the package.
 """
 
 from backprop.datasets.line import noisy_line
+from backprop.datasets.shapes import spiral, two_moons, xor
+from backprop.datasets.digits import load_digits, train_test_split
 
-__all__ = ["noisy_line"]
+__all__ = ["noisy_line", "xor", "two_moons", "spiral", "load_digits", "train_test_split"]

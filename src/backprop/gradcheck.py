@@ -1,0 +1,283 @@
+"""Check a backward pass against central differences (chapter 8).
+
+A backward pass is easy to get subtly wrong: a transpose in the wrong place
+or a forgotten sum gives numbers of the right shape and the wrong value.
+:func:`gradcheck` compares it with the slow, obvious method of chapter 2:
+nudge every number by :math:`\\pm h` and watch the loss,
+
+:math:`\\partial L / \\partial w \\approx (L(w + h) - L(w - h)) / 2h`.
+
+It works on anything with the layer interface of :mod:`backprop.nn` (a
+layer or a whole model), on a model followed by a loss, or on a loss alone:
+
+- ``gradcheck(model, x)``: the scalar checked is :math:`L = \\sum R \\odot
+  \\text{model}(x)` for a fixed random ``R`` (so every output counts, each with
+  its own weight), and ``R`` is what ``model.backward`` receives;
+- ``gradcheck(model, x, loss=loss, target=y)``: :math:`L = \\text{loss}(\\text{model}(x), y)`;
+- ``gradcheck(loss, prediction, target=y)``: :math:`L = \\text{loss}(\\text{prediction}, y)`.
+
+For every parameter and for the input it reports the relative error
+
+:math:`\\lVert a - n\\rVert / \\max(\\lVert a\\rVert, \\lVert n\\rVert)`
+
+between the analytic gradient ``a`` and the numeric one ``n`` (Euclidean
+norms over the array). In float64, below ``1e-7`` is good, above ``1e-2``
+the gradient is wrong.
+
+A ReLU has a kink at 0. Where a nudge of :math:`\\pm h` moves one of its
+inputs across 0, the difference quotient measures neither side's slope; such
+entries are counted as *kinks* and left out of the comparison instead of
+being reported as failures.
+
+>>> import numpy as np
+>>> from backprop.nn import Linear
+>>> from backprop.gradcheck import gradcheck
+>>> report = gradcheck(Linear(3, 2, rng=0), np.random.default_rng(1).normal(size=(4, 3)))
+>>> report.verdicts()
+{'input': 'good', '0.weight': 'good', '0.bias': 'good'}
+>>> report.ok()
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["gradcheck", "GradCheckReport", "GradCheckEntry", "relative_error", "verdict", "GOOD", "WRONG"]
+
+#: Relative errors at or below this are good in float64.
+GOOD = 1e-7
+#: Relative errors above this mean the gradient is wrong.
+WRONG = 1e-2
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """``|a - n| / max(|a|, |n|)`` with Euclidean norms; 0 when both are zero.
+
+    >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    0.0
+    >>> relative_error(np.array([3.0]), np.array([-3.0]))
+    2.0
+    """
+    a = np.asarray(analytic, dtype=np.float64).ravel()
+    n = np.asarray(numeric, dtype=np.float64).ravel()
+    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(n)))
+    if scale == 0.0:
+        return 0.0
+    return float(np.linalg.norm(a - n)) / scale
+
+
+def verdict(error: float) -> str:
+    """``'good'`` (<= 1e-7), ``'fair'`` (<= 1e-4), ``'poor'`` (<= 1e-2) or ``'wrong'``.
+
+    >>> [verdict(e) for e in (1e-9, 1e-5, 1e-3, 0.5)]
+    ['good', 'fair', 'poor', 'wrong']
+    """
+    if not math.isfinite(error) or error > WRONG:
+        return "wrong"
+    if error <= GOOD:
+        return "good"
+    return "fair" if error <= 1e-4 else "poor"
+
+
+@dataclass
+class GradCheckEntry:
+    """The comparison for one array: the input or one parameter."""
+
+    name: str
+    shape: tuple[int, ...]
+    error: float
+    kinks: int
+    analytic: np.ndarray = field(repr=False)
+    numeric: np.ndarray = field(repr=False)
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.error)
+
+
+@dataclass
+class GradCheckReport:
+    """What :func:`gradcheck` found, one :class:`GradCheckEntry` per array."""
+
+    entries: list[GradCheckEntry]
+    h: float
+
+    @property
+    def max_error(self) -> float:
+        """The largest relative error over all arrays."""
+        return max((e.error for e in self.entries), default=0.0)
+
+    @property
+    def kinks(self) -> int:
+        """How many entries were left out because a nudge crossed a kink."""
+        return sum(e.kinks for e in self.entries)
+
+    def ok(self, tol: float = GOOD) -> bool:
+        """True if every relative error is at most ``tol``."""
+        return all(e.error <= tol for e in self.entries)
+
+    def verdicts(self) -> dict[str, str]:
+        """``{array name: verdict}``."""
+        return {e.name: e.verdict for e in self.entries}
+
+    def __getitem__(self, name: str) -> GradCheckEntry:
+        for entry in self.entries:
+            if entry.name == name:
+                return entry
+        raise KeyError(f"no array named {name!r}; the report has {[e.name for e in self.entries]}")
+
+    def __str__(self) -> str:
+        lines = [f"{'array':<12} {'shape':<10} {'rel. error':>10}  {'kinks':>5}  verdict"]
+        for e in self.entries:
+            lines.append(
+                f"{e.name:<12} {str(e.shape):<10} {e.error:>10.1e}  {e.kinks:>5}  {e.verdict}"
+            )
+        return "\n".join(lines)
+
+
+def _walk(module: Any) -> Iterator[Any]:
+    yield module
+    for child in getattr(module, "layers", ()):
+        yield from _walk(child)
+
+
+def _kink_state(module: Any) -> list[np.ndarray]:
+    """The kink pattern of every layer that has one (ReLU), after the last forward pass."""
+    states = []
+    for layer in _walk(module):
+        pattern = getattr(layer, "kink_pattern", None)
+        if callable(pattern):
+            state = pattern()
+            if state is not None:
+                states.append(np.array(state, copy=True))
+    return states
+
+
+def _named_parameters(model: Any) -> list[tuple[str, Any]]:
+    if not callable(getattr(model, "parameters", None)):
+        return []
+    names = []
+    # Name each parameter by the index of the layer it belongs to, if we can find it.
+    layers = list(getattr(model, "layers", [model]))
+    owner: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        for p in layer.parameters():
+            owner.setdefault(id(p), i)
+    for j, p in enumerate(model.parameters()):
+        label = getattr(p, "name", "") or f"param{j}"
+        names.append((f"{owner.get(id(p), j)}.{label}", p))
+    return names
+
+
+def _float64(array: Any, name: str) -> np.ndarray:
+    if not isinstance(array, np.ndarray) or array.dtype != np.float64:
+        raise TypeError(
+            f"{name} must be a float64 NumPy array (finite differences need double "
+            f"precision), got {getattr(array, 'dtype', type(array).__name__)}"
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
+    return array
+
+
+def gradcheck(
+    f: Any,
+    x: np.ndarray,
+    *,
+    target: Any = None,
+    loss: Any = None,
+    h: float = 1e-5,
+    seed: int = 0,
+) -> GradCheckReport:
+    """Compare the backward pass of ``f`` with central differences of step ``h``.
+
+    ``f`` is a layer or model (``forward``/``backward``/``parameters``),
+    optionally followed by ``loss`` with ``target``; or ``f`` is itself a loss
+    (a callable with ``backward()``) evaluated as ``f(x, target)``. ``x`` and
+    every parameter must be float64. The parameters are restored exactly
+    afterwards; their ``.grad`` hold the analytic gradient.
+    """
+    x = _float64(x, "x")
+    if not (isinstance(h, float) and math.isfinite(h) and h > 0):
+        raise ValueError(f"h must be a positive float step, got {h!r}")
+    is_model = all(callable(getattr(f, m, None)) for m in ("forward", "backward", "parameters"))
+    if not is_model and not (callable(f) and callable(getattr(f, "backward", None))):
+        raise TypeError(
+            "f must be a layer or model (forward, backward, parameters) or a loss "
+            f"(callable with backward()), got {type(f).__name__}"
+        )
+    if not is_model and target is None:
+        raise ValueError("target is required to check a loss")
+    if loss is not None and target is None:
+        raise ValueError("target is required when loss is given")
+
+    if is_model:
+        out = f(x)
+        if loss is None:
+            R = np.random.default_rng(seed).standard_normal(out.shape)
+
+            def objective() -> float:
+                return float(np.sum(R * f(x)))
+
+            grad_x = f.backward(R)
+        else:
+
+            def objective() -> float:
+                return float(loss(f(x), target))
+
+            loss(out, target)
+            grad_x = f.backward(loss.backward())
+        named = _named_parameters(f)
+    else:
+
+        def objective() -> float:
+            return float(f(x, target))
+
+        objective()
+        grad_x = f.backward()
+        named = []
+
+    for name, p in named:
+        _float64(p.data, f"parameter {name}")
+    arrays = [("input", x, np.array(grad_x, dtype=np.float64, copy=True))]
+    arrays += [(name, p.data, p.grad.copy()) for name, p in named]
+
+    baseline = _kink_state(f) if is_model else []
+    entries = []
+    for name, array, analytic in arrays:
+        numeric = np.zeros_like(array)
+        crossed = np.zeros(array.shape, dtype=bool)
+        flat = array.reshape(-1)  # a view: writing to it nudges the array itself
+        numeric_flat = numeric.reshape(-1)
+        crossed_flat = crossed.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + h
+            plus = objective()
+            kinked = _crossed(baseline, _kink_state(f)) if baseline else False
+            flat[i] = old - h
+            minus = objective()
+            kinked = kinked or (_crossed(baseline, _kink_state(f)) if baseline else False)
+            flat[i] = old
+            numeric_flat[i] = (plus - minus) / (2 * h)
+            crossed_flat[i] = kinked
+        keep = ~crossed
+        error = relative_error(analytic[keep], numeric[keep])
+        entries.append(
+            GradCheckEntry(name, tuple(array.shape), error, int(crossed.sum()), analytic, numeric)
+        )
+    if is_model:
+        objective()  # leave the model's cached forward pass at the unperturbed point
+    return GradCheckReport(entries, h)
+
+
+def _crossed(before: list[np.ndarray], after: list[np.ndarray]) -> bool:
+    return any(not np.array_equal(a, b) for a, b in zip(before, after))
+
+

@@ -1,0 +1,171 @@
+"""Loss functions: one number that says how wrong a batch of predictions is (chapter 9).
+
+A loss object is called as ``loss(prediction, target)`` and returns a float;
+its ``backward()`` then returns :math:`\\partial L / \\partial\\,\\text{prediction}`,
+an array of the prediction's shape, ready for ``model.backward``.
+
+- :class:`MSELoss`: mean squared error, for numbers (regression);
+- :class:`SoftmaxCrossEntropy`: softmax and cross-entropy fused into one
+  step, for classes (classification); the fused gradient is simply
+  ``(softmax(z) - one_hot(y)) / N``.
+
+>>> import numpy as np
+>>> from backprop.losses import MSELoss
+>>> mse = MSELoss()
+>>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]]))
+5.0
+>>> mse.backward()
+array([[1.],
+       [3.]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MSELoss", "SoftmaxCrossEntropy", "softmax", "log_softmax", "accuracy"]
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """``log(softmax(z))`` along the last axis, computed without overflow.
+
+    Subtracting the row maximum first changes nothing mathematically, but
+    keeps every ``exp`` at most 1.
+
+    >>> log_softmax(np.array([[1000.0, 1000.0]]))
+    array([[-0.69314718, -0.69314718]])
+    """
+    z = np.asarray(z, dtype=np.float64)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Turn each row of scores into probabilities that sum to 1.
+
+    >>> softmax(np.array([[0.0, 0.0], [0.0, 1000.0]]))
+    array([[0.5, 0.5],
+           [0. , 1. ]])
+    """
+    return np.exp(log_softmax(z))
+
+
+def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The fraction of rows whose highest score is at the right label.
+
+    >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]), np.array([1, 0, 0]))
+    0.6666666666666666
+    """
+    scores = np.asarray(scores)
+    labels = np.asarray(labels)
+    if scores.ndim != 2 or labels.shape != scores.shape[:1]:
+        raise ValueError(
+            f"scores must have shape (N, classes) and labels shape (N,), "
+            f"got {scores.shape} and {labels.shape}"
+        )
+    return float(np.mean(scores.argmax(axis=1) == labels))
+
+
+def _batch(value: Any, name: str) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a batch of shape (N, outputs), got {array.shape}")
+    return array
+
+
+class MSELoss:
+    """Mean squared error over every number of the batch.
+
+    :math:`L = \\frac{1}{NK}\\sum_{i,k} (p_{ik} - t_{ik})^2` and
+    :math:`\\partial L / \\partial p = \\frac{2}{NK}(p - t)`
+
+    for predictions ``p`` and targets ``t`` of shape ``(N, K)``.
+    """
+
+    def __init__(self) -> None:
+        self._diff: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return "MSELoss()"
+
+    def __call__(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        prediction = _batch(prediction, "prediction")
+        target = np.asarray(target, dtype=np.float64)
+        if target.shape != prediction.shape:
+            raise ValueError(
+                f"MSELoss: target must have the shape of the prediction {prediction.shape}, "
+                f"got {target.shape}"
+            )
+        self._diff = prediction - target
+        return float(np.mean(self._diff * self._diff))
+
+    def backward(self) -> np.ndarray:
+        """:math:`\\partial L / \\partial p` for the last call."""
+        if self._diff is None:
+            raise RuntimeError("MSELoss: backward() was called before the loss was computed")
+        return (2.0 / self._diff.size) * self._diff
+
+
+class SoftmaxCrossEntropy:
+    """Softmax of the scores ``z``, then the cross-entropy with integer labels ``y``.
+
+    :math:`L = \\frac{1}{N}\\sum_i \\big(\\log\\sum_k e^{z_{ik}} - z_{i y_i}\\big)` and
+    :math:`\\partial L / \\partial z = (\\operatorname{softmax}(z) - \\operatorname{onehot}(y)) / N`.
+
+    Fusing the two keeps both stable: the loss uses the log-sum-exp trick
+    and the gradient never divides by a probability that may round to 0.
+
+    >>> ce = SoftmaxCrossEntropy()
+    >>> round(ce(np.array([[0.0, 0.0]]), np.array([1])), 6)
+    0.693147
+    >>> ce.backward()
+    array([[ 0.5, -0.5]])
+    >>> ce(np.array([[0.0, 0.0]]), np.array([2]))
+    Traceback (most recent call last):
+    ...
+    ValueError: SoftmaxCrossEntropy: labels must be integers in [0, 2), got values from 2 to 2
+    """
+
+    def __init__(self) -> None:
+        self._probs: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return "SoftmaxCrossEntropy()"
+
+    def __call__(self, scores: np.ndarray, labels: np.ndarray) -> float:
+        z = _batch(scores, "scores")
+        labels = np.asarray(labels)
+        if labels.shape != z.shape[:1]:
+            raise ValueError(
+                f"SoftmaxCrossEntropy: labels must have shape ({z.shape[0]},), one class "
+                f"per row of the scores, got {labels.shape}"
+            )
+        if labels.dtype.kind not in "iu":
+            raise TypeError(
+                f"SoftmaxCrossEntropy: labels must be integers, got dtype {labels.dtype}"
+            )
+        classes = z.shape[1]
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise ValueError(
+                f"SoftmaxCrossEntropy: labels must be integers in [0, {classes}), "
+                f"got values from {labels.min()} to {labels.max()}"
+            )
+        log_p = log_softmax(z)
+        rows = np.arange(z.shape[0])
+        self._probs = np.exp(log_p)
+        self._labels = labels
+        return float(0.0 - np.mean(log_p[rows, labels]))  # (0.0 - x, not -x: no "-0.0")
+
+    def backward(self) -> np.ndarray:
+        """:math:`\\partial L / \\partial z` for the last call: ``(softmax(z) - onehot(y)) / N``."""
+        if self._probs is None:
+            raise RuntimeError(
+                "SoftmaxCrossEntropy: backward() was called before the loss was computed"
+            )
+        grad = self._probs.copy()
+        grad[np.arange(grad.shape[0]), self._labels] -= 1.0
+        grad /= grad.shape[0]
+        return grad

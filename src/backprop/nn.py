@@ -1,0 +1,422 @@
+"""Layers that work on a whole batch at once: chapters 8, 9 and 10.
+
+A layer is an object with two methods:
+
+- ``forward(x)`` (also ``layer(x)``) takes a batch ``x`` of shape
+  ``(N, features)``, one row per sample, remembers what its backward pass
+  will need, and returns the output batch;
+- ``backward(grad_out)`` takes :math:`\\partial L / \\partial y`, the gradient
+  of the loss with respect to that output, fills the ``.grad`` of the layer's
+  parameters and returns :math:`\\partial L / \\partial x`, the gradient with
+  respect to the input, for the layer before it.
+
+:class:`Linear` computes :math:`Y = XW + b`; :class:`ReLU`, :class:`Tanh`
+and :class:`Sigmoid` apply a function to every number; :class:`Sequential`
+chains any of them. :func:`fit` is the training loop of chapter 9.
+
+``backward`` *overwrites* the ``.grad`` of the parameters (it does not add to
+it), so there is no ``zero_grad`` to forget. Every operation works on the
+whole batch: there is no Python loop over samples or neurons.
+
+>>> import numpy as np
+>>> from backprop.nn import Linear, ReLU, Sequential
+>>> rng = np.random.default_rng(0)
+>>> model = Sequential(Linear(2, 3, rng=rng), ReLU(), Linear(3, 1, rng=rng))
+>>> model(np.ones((4, 2))).shape
+(4, 1)
+>>> [p.data.shape for p in model.parameters()]
+[(2, 3), (3,), (3, 1), (1,)]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Parameter",
+    "Module",
+    "Linear",
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "Sequential",
+    "fit",
+]
+
+INITS = ("he", "xavier")
+
+
+class Parameter:
+    """An array the training changes: its value ``.data`` and its gradient ``.grad``.
+
+    Both are float64 NumPy arrays of the same shape; optimizers update
+    ``.data`` in place from ``.grad``.
+
+    >>> p = Parameter(np.zeros((2, 3)), name="weight")
+    >>> p
+    Parameter(name='weight', shape=(2, 3))
+    >>> p.grad.shape
+    (2, 3)
+    """
+
+    __slots__ = ("data", "grad", "name")
+
+    def __init__(self, data: np.ndarray, name: str = "") -> None:
+        self.data = np.asarray(data, dtype=np.float64)
+        self.grad = np.zeros_like(self.data)
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Parameter(name={self.name!r}, shape={self.data.shape})"
+
+
+class Module:
+    """Base class of the layers: ``module(x)`` runs :meth:`forward`."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def parameters(self) -> list[Parameter]:
+        """The parameters of this module, in a fixed order (none by default)."""
+        return []
+
+    def _input(self, x: Any, features: int | None = None) -> np.ndarray:
+        """``x`` as a float64 batch of shape ``(N, features)``, or a ValueError naming the layer."""
+        if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+            try:
+                x = np.asarray(x, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"{self!r}: the input must be an array of numbers, got {type(x).__name__}"
+                ) from None
+        expected = f"(N, {features})" if features is not None else "(N, features)"
+        if x.ndim != 2 or (features is not None and x.shape[1] != features):
+            raise ValueError(f"{self!r}: expected an input of shape {expected}, got {x.shape}")
+        return x
+
+    def _grad(self, grad_out: Any, expected: tuple[int, ...] | None) -> np.ndarray:
+        """``grad_out`` checked against the shape of the last output."""
+        if expected is None:
+            raise RuntimeError(
+                f"{self!r}: backward() was called before forward(); run the layer "
+                "on a batch first"
+            )
+        grad_out = np.asarray(grad_out, dtype=np.float64)
+        if grad_out.shape != expected:
+            raise ValueError(
+                f"{self!r}: grad_out must have the shape of the output {expected}, "
+                f"got {grad_out.shape}"
+            )
+        return grad_out
+
+
+def _features(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _generator(rng: Any) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be None, a non-negative integer seed or a numpy Generator, got {rng!r}")
+
+
+class Linear(Module):
+    """A fully connected layer: ``y = x @ weight + bias``.
+
+    ``weight`` has shape ``(in_features, out_features)``: column ``j`` holds
+    the weights of neuron ``j``. ``bias`` has shape ``(out_features,)``. The
+    weights are drawn from a normal distribution with standard deviation
+    :math:`\\sqrt{2/\\text{in\\_features}}` (``init="he"``, for ReLU networks)
+    or :math:`\\sqrt{1/\\text{in\\_features}}` (``init="xavier"``, for tanh and
+    sigmoid); the bias starts at zero.
+
+    Backward, for a batch ``x`` and ``G = grad_out``:
+    ``weight.grad = x.T @ G``, ``bias.grad = G.sum(axis=0)``, and it returns
+    ``G @ weight.T``.
+
+    >>> layer = Linear(2, 3, rng=0)
+    >>> layer
+    Linear(2, 3)
+    >>> layer(np.zeros((5, 2))).shape
+    (5, 3)
+    >>> layer(np.zeros((5, 4)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Linear(2, 3): expected an input of shape (N, 2), got (5, 4)
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        *,
+        rng: int | np.random.Generator | None = None,
+        init: str = "he",
+    ) -> None:
+        self.in_features = _features(in_features, "in_features")
+        self.out_features = _features(out_features, "out_features")
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        gain = 2.0 if init == "he" else 1.0
+        scale = math.sqrt(gain / self.in_features)
+        rng = _generator(rng)
+        self.weight = Parameter(
+            scale * rng.standard_normal((self.in_features, self.out_features)), "weight"
+        )
+        self.bias = Parameter(np.zeros(self.out_features), "bias")
+        self._x: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"Linear({self.in_features}, {self.out_features})"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = self._input(x, self.in_features)
+        if not np.isfinite(x).all():  # one pass over x: cheap next to the matrix product
+            raise ValueError(f"{self!r}: the input contains NaN or infinity")
+        self._x = x  # kept (not copied) for the backward pass
+        y = x @ self.weight.data
+        y += self.bias.data  # in place: no second (N, out) array
+        return y
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        x = self._x
+        G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features))
+        np.matmul(x.T, G, out=self.weight.grad)  # dL/dW = X^T G
+        np.sum(G, axis=0, out=self.bias.grad)  # dL/db = sum of G over the batch
+        return G @ self.weight.data.T  # dL/dX = G W^T
+
+    def parameters(self) -> list[Parameter]:
+        return [self.weight, self.bias]
+
+
+class _Activation(Module):
+    """A function applied to every number; backward multiplies by its derivative."""
+
+    def __init__(self) -> None:
+        self._out: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = self._input(x)
+        self._out = self.function(x)
+        return self._out
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        out = self._out
+        G = self._grad(grad_out, None if out is None else out.shape)
+        d = self.derivative_from_output(out)  # a fresh array, safe to overwrite
+        d *= G
+        return d
+
+    @staticmethod
+    def function(x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @staticmethod
+    def derivative_from_output(y: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class ReLU(_Activation):
+    """``max(0, x)``; its derivative is 1 where ``x > 0`` and 0 elsewhere.
+
+    ReLU has a kink at 0. :meth:`kink_pattern` says on which side of it each
+    input of the last forward pass lay; the gradient checker uses it to spot
+    finite differences that straddle the kink.
+
+    >>> relu = ReLU()
+    >>> relu(np.array([[-2.0, 0.0, 3.0]]))
+    array([[0., 0., 3.]])
+    >>> relu.backward(np.array([[10.0, 10.0, 10.0]]))
+    array([[ 0.,  0., 10.]])
+    """
+
+    @staticmethod
+    def function(x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, 0.0)
+
+    @staticmethod
+    def derivative_from_output(y: np.ndarray) -> np.ndarray:
+        return (y > 0).astype(np.float64)
+
+    def kink_pattern(self) -> np.ndarray | None:
+        """Which inputs of the last forward pass were above the kink at 0."""
+        return None if self._out is None else self._out > 0
+
+
+class Tanh(_Activation):
+    """``tanh(x)``; its derivative is ``1 - tanh(x)**2``.
+
+    >>> Tanh()(np.array([[0.0]]))
+    array([[0.]])
+    """
+
+    @staticmethod
+    def function(x: np.ndarray) -> np.ndarray:
+        return np.tanh(x)
+
+    @staticmethod
+    def derivative_from_output(y: np.ndarray) -> np.ndarray:
+        d = y * y
+        np.subtract(1.0, d, out=d)  # 1 - y^2, in the same array
+        return d
+
+
+class Sigmoid(_Activation):
+    """``1 / (1 + exp(-x))``; its derivative is ``s * (1 - s)``.
+
+    Computed as ``(1 + tanh(x / 2)) / 2``, the same function written so that
+    it never overflows, even for ``x = -1000``.
+
+    >>> Sigmoid()(np.array([[-1000.0, 0.0, 1000.0]]))
+    array([[0. , 0.5, 1. ]])
+    """
+
+    @staticmethod
+    def function(x: np.ndarray) -> np.ndarray:
+        s = 0.5 * x
+        np.tanh(s, out=s)  # then 0.5 + 0.5 * tanh(x / 2), in the same array
+        s *= 0.5
+        s += 0.5
+        return s
+
+    @staticmethod
+    def derivative_from_output(y: np.ndarray) -> np.ndarray:
+        d = 1.0 - y
+        d *= y  # s (1 - s)
+        return d
+
+
+class Sequential(Module):
+    """Layers run one after another: forward in order, backward in reverse.
+
+    >>> model = Sequential(Linear(2, 4, rng=0), Tanh(), Linear(4, 1, rng=1))
+    >>> model
+    Sequential(Linear(2, 4), Tanh(), Linear(4, 1))
+    >>> len(model), model[0]
+    (3, Linear(2, 4))
+    >>> model(np.zeros((3, 4)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Linear(2, 4): expected an input of shape (N, 2), got (3, 4)
+    """
+
+    def __init__(self, *layers: Module) -> None:
+        for i, layer in enumerate(layers):
+            if not all(callable(getattr(layer, m, None)) for m in ("forward", "backward", "parameters")):
+                raise TypeError(
+                    f"layer {i} of Sequential must have forward, backward and parameters "
+                    f"methods, got {type(layer).__name__} {layer!r}"
+                )
+        self.layers = list(layers)
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(repr(layer) for layer in self.layers)})"
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, index: int) -> Module:
+        return self.layers[index]
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        for layer in reversed(self.layers):
+            grad_out = layer.backward(grad_out)
+        return grad_out
+
+    def parameters(self) -> list[Parameter]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def fit(
+    model: Module,
+    loss: Any,
+    optimizer: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int = 1,
+    batch_size: int = 32,
+    seed: int | np.random.Generator = 0,
+    on_epoch: Callable[[int, float], None] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> list[float]:
+    """Train ``model`` with mini-batch gradient descent; return the mean loss of each epoch.
+
+    Every epoch visits the samples in a fresh random order (drawn from
+    ``seed``) in batches of ``batch_size``. One step is the loop of chapter 9::
+
+        prediction = model(X_batch)
+        value = loss(prediction, y_batch)
+        model.backward(loss.backward())
+        optimizer.step()
+
+    ``loss`` is a loss object (:mod:`backprop.losses`) and ``optimizer`` an
+    optimizer over ``model.parameters()`` (:mod:`backprop.optim`).
+    ``on_epoch(epoch, mean_loss)`` is called after every epoch and
+    ``on_batch(batch, n_batches)`` after every step. A loss that becomes
+    infinite or NaN stops the training with a ``FloatingPointError`` naming
+    the step.
+    """
+    epochs = _features(epochs, "epochs")
+    batch_size = _features(batch_size, "batch_size")
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a batch of shape (N, features), got {X.shape}")
+    if y.shape[:1] != X.shape[:1]:
+        raise ValueError(f"y must have one row per sample of X ({X.shape[0]}), got shape {y.shape}")
+    rng = _generator(seed)
+    n = X.shape[0]
+    n_batches = -(-n // batch_size)
+    history: list[float] = []
+    step = 0
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        total = 0.0
+        for b in range(n_batches):
+            batch = order[b * batch_size : (b + 1) * batch_size]
+            value = loss(model(X[batch]), y[batch])
+            step += 1
+            if not math.isfinite(value):
+                raise FloatingPointError(
+                    f"the loss became {value} at step {step} (epoch {epoch}, batch {b + 1}); "
+                    "the training diverged: try a smaller learning rate"
+                )
+            model.backward(loss.backward())
+            optimizer.step()
+            total += value * len(batch)
+            if on_batch is not None:
+                on_batch(b + 1, n_batches)
+        history.append(total / n)
+        if on_epoch is not None:
+            on_epoch(epoch, history[-1])
+    return history
+

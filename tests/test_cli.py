@@ -1,0 +1,47 @@
+"""python -m backprop train-digits: a smoke test with one epoch."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from backprop.__main__ import main
+from tests.conftest import ROOT
+
+
+def test_train_digits_one_epoch():
+    result = subprocess.run(
+        [sys.executable, "-m", "backprop", "train-digits", "--epochs", "1", "--seed", "3", "--progress"],
+        capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"epoch +1/1 +loss \d\.\d{4} +train +\d+\.\d% +test +\d+\.\d% +[\d.]+ ms", lines[1].strip()), lines
+    assert re.fullmatch(r"test accuracy \d+\.\d%, [\d.]+ ms per epoch", lines[-1])
+    accuracy = float(re.search(r"test accuracy ([\d.]+)%", lines[-1]).group(1))
+    assert accuracy > 80  # one epoch already learns most digits
+    assert "[##############################] 45/45 batches" in result.stderr
+
+
+def test_no_progress_bar_when_asked(capsys):
+    assert main(["train-digits", "--epochs", "1", "--no-progress", "--hidden", "8"]) == 0
+    out, err = capsys.readouterr()
+    assert "epoch   1/1" in out and err == ""
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train-digits", "--epochs", "0"], "--epochs: must be a positive integer, got 0"),
+    (["train-digits", "--seed", "-1"], "--seed: must be a non-negative integer"),
+    (["train-digits", "--lr", "-0.1"], "--lr: must be a positive number"),
+    ([], "required: command"),
+])
+def test_bad_arguments(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    assert exit.value.code == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,272 @@
+"""backprop.nn: shapes, gradients (against central differences), errors, training."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop.gradcheck import gradcheck
+from backprop.losses import MSELoss, SoftmaxCrossEntropy
+from backprop.nn import Linear, Parameter, ReLU, Sequential, Sigmoid, Tanh, fit
+from backprop.optim import SGD, Adam
+
+ACTIVATIONS = [ReLU, Tanh, Sigmoid]
+
+
+def batch(n=5, features=3, seed=1):
+    return np.random.default_rng(seed).normal(size=(n, features))
+
+
+# --- the public contract ---------------------------------------------------------------
+
+
+def test_linear_computes_x_at_weight_plus_bias():
+    layer = Linear(3, 2, rng=0)
+    weight, bias = layer.parameters()
+    assert weight.data.shape == (3, 2) and bias.data.shape == (2,)
+    assert weight.grad.shape == (3, 2) and bias.grad.shape == (2,)
+    bias.data[:] = [1.0, -2.0]
+    x = batch()
+    np.testing.assert_allclose(layer(x), x @ weight.data + bias.data)
+
+
+def test_linear_backward_is_the_matrix_formulas():
+    layer = Linear(3, 4, rng=0)
+    x, G = batch(5, 3), batch(5, 4, seed=2)
+    layer(x)
+    dx = layer.backward(G)
+    np.testing.assert_allclose(layer.weight.grad, x.T @ G)
+    np.testing.assert_allclose(layer.bias.grad, G.sum(axis=0))
+    np.testing.assert_allclose(dx, G @ layer.weight.data.T)
+
+
+def test_linear_backward_is_the_per_neuron_rule():
+    """Chapter 6's scalar rule, one weight and one sample at a time, summed over samples."""
+    layer = Linear(2, 3, rng=0)
+    x, G = batch(4, 2), batch(4, 3, seed=2)
+    layer(x)
+    dx = layer.backward(G)
+    for i in range(2):
+        for j in range(3):
+            assert layer.weight.grad[i, j] == pytest.approx(sum(G[n, j] * x[n, i] for n in range(4)))
+    for n in range(4):
+        for i in range(2):
+            assert dx[n, i] == pytest.approx(sum(G[n, j] * layer.weight.data[i, j] for j in range(3)))
+
+
+def test_parameters_are_writable_in_place():
+    model = Sequential(Linear(2, 2, rng=0), Tanh(), Linear(2, 1, rng=1))
+    params = model.parameters()
+    assert [p.data.shape for p in params] == [(2, 2), (2,), (2, 1), (1,)]
+    params[0].data[...] = 0.0
+    params[1].data[...] = 0.0
+    np.testing.assert_allclose(model(batch(3, 2)), np.broadcast_to(params[3].data, (3, 1)))
+    assert all(p.data.dtype == np.float64 and p.grad.shape == p.data.shape for p in params)
+
+
+def test_linear_is_seeded():
+    np.testing.assert_array_equal(Linear(4, 3, rng=7).weight.data, Linear(4, 3, rng=7).weight.data)
+    gen = np.random.default_rng(7)
+    assert not np.array_equal(Linear(4, 3, rng=gen).weight.data, Linear(4, 3, rng=gen).weight.data)
+
+
+def test_activation_values_and_derivatives():
+    x = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
+    ones = np.ones_like(x)
+    relu, tanh, sigmoid = ReLU(), Tanh(), Sigmoid()
+    np.testing.assert_array_equal(relu(x), [[0, 0, 0, 0.5, 2]])
+    np.testing.assert_array_equal(relu.backward(ones), [[0, 0, 0, 1, 1]])
+    np.testing.assert_allclose(tanh(x), np.tanh(x))
+    np.testing.assert_allclose(tanh.backward(ones), 1 / np.cosh(x) ** 2)
+    s = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(sigmoid(x), s, rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(sigmoid.backward(ones), s * (1 - s))
+
+
+def test_sigmoid_does_not_overflow():
+    with np.errstate(all="raise"):
+        out = Sigmoid()(np.array([[-800.0, 800.0]]))
+    np.testing.assert_array_equal(out, [[0.0, 1.0]])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_layer_passes_the_gradient_check(activation):
+    model = Sequential(Linear(3, 4, rng=0), activation(), Linear(4, 2, rng=1))
+    report = gradcheck(model, batch(6, 3))
+    assert report.ok(1e-7), str(report)
+    report = gradcheck(activation(), batch(6, 3))
+    assert report.ok(1e-7), str(report)
+
+
+@pytest.mark.parametrize("loss, target", [
+    (MSELoss(), np.random.default_rng(3).normal(size=(6, 2))),
+    (SoftmaxCrossEntropy(), np.array([0, 1, 1, 0, 1, 0])),
+])
+def test_model_and_loss_pass_the_gradient_check(loss, target):
+    model = Sequential(Linear(3, 5, rng=0), Tanh(), Linear(5, 5, rng=1), ReLU(), Linear(5, 2, rng=2))
+    report = gradcheck(model, batch(6, 3), loss=loss, target=target)
+    assert report.ok(1e-7), str(report)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    activations=st.lists(st.sampled_from(ACTIVATIONS), min_size=4, max_size=4),
+    n=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_random_architectures_pass_the_gradient_check(widths, activations, n, seed):
+    rng = np.random.default_rng(seed)
+    layers = []
+    for i, (a, b) in enumerate(zip(widths, widths[1:])):
+        layers.append(Linear(a, b, rng=rng))
+        if i < len(widths) - 2:
+            layers.append(activations[i]())
+    model = Sequential(*layers)
+    x = rng.normal(size=(n, widths[0]))
+    out = model(x)
+    assert out.shape == (n, widths[-1])
+    report = gradcheck(model, x, seed=seed)
+    # A kink crossed by the nudge is left out; everything else must agree.
+    assert report.ok(1e-6), str(report)
+    dx = model.backward(np.ones_like(out))
+    assert dx.shape == x.shape
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_backward_is_linear_in_grad_out(n, seed):
+    rng = np.random.default_rng(seed)
+    model = Sequential(Linear(3, 4, rng=rng), Tanh(), Linear(4, 2, rng=rng))
+    x = rng.normal(size=(n, 3))
+    model(x)
+    g1, g2 = rng.normal(size=(n, 2)), rng.normal(size=(n, 2))
+    np.testing.assert_allclose(
+        model.backward(g1 + 2 * g2), model.backward(g1) + 2 * model.backward(g2), atol=1e-12
+    )
+
+
+# --- errors --------------------------------------------------------------------------
+
+
+def test_shape_mismatch_names_the_layer_and_both_shapes():
+    model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(4, 1, rng=0))
+    with pytest.raises(ValueError, match=r"Linear\(4, 1\).*\(N, 4\).*\(5, 3\)"):
+        model(batch(5, 2))
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\).*\(N, 2\).*\(5,\)"):
+        Linear(2, 3, rng=0)(np.zeros(5))
+
+
+def test_grad_out_of_the_wrong_shape_names_the_layer():
+    layer = Linear(2, 3, rng=0)
+    layer(batch(4, 2))
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\).*\(4, 3\).*\(4, 2\)"):
+        layer.backward(np.zeros((4, 2)))
+    relu = ReLU()
+    relu(batch(4, 2))
+    with pytest.raises(ValueError, match=r"ReLU\(\).*\(4, 2\).*\(2, 4\)"):
+        relu.backward(np.zeros((2, 4)))
+
+
+@pytest.mark.parametrize("layer", [Linear(2, 2, rng=0), ReLU(), Tanh(), Sigmoid()])
+def test_backward_before_forward_is_a_clear_error(layer):
+    with pytest.raises(RuntimeError, match="before forward"):
+        layer.backward(np.zeros((1, 2)))
+
+
+def test_sequential_backward_before_forward_names_the_layer():
+    with pytest.raises(RuntimeError, match=r"Linear\(3, 1\): backward\(\) was called before forward"):
+        Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=0)).backward(np.zeros((4, 1)))
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((0, 2), {}, ValueError, "in_features"),
+    ((2, -1), {}, ValueError, "out_features"),
+    ((2.5, 2), {}, TypeError, "in_features"),
+    ((2, 2), {"rng": "seed"}, TypeError, "rng"),
+    ((2, 2), {"init": "zeros"}, ValueError, "init"),
+])
+def test_linear_rejects_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Linear(*args, **kwargs)
+
+
+def test_sequential_rejects_non_layers():
+    with pytest.raises(TypeError, match="layer 1"):
+        Sequential(Linear(2, 2), np.tanh)
+
+
+def test_non_numeric_input_is_a_type_error():
+    with pytest.raises(TypeError, match=r"Linear\(2, 2\)"):
+        Linear(2, 2, rng=0)([["a", "b"]])
+
+
+# --- training ------------------------------------------------------------------------
+
+
+def test_fit_learns_the_seed_line():
+    """The seed's two linear neurons, trained with the library, find y = 4 + 3x."""
+    rng = np.random.default_rng(0)
+    X = rng.random((100, 1))
+    y = 4 + 3 * X + 0.1 * rng.standard_normal((100, 1))
+    model = Sequential(Linear(1, 1, rng=0), Linear(1, 1, rng=1))
+    history = fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=200, batch_size=100)
+    assert history[-1] < history[0] and history[-1] < 0.02
+    w11, w12, w21, w22 = (float(p.data.ravel()[0]) for p in model.parameters())
+    assert w21 * w11 == pytest.approx(3, abs=0.1)
+    assert w21 * w12 + w22 == pytest.approx(4, abs=0.1)
+
+
+def test_fit_stops_on_a_non_finite_loss_with_the_step():
+    X = np.linspace(-1, 1, 40).reshape(-1, 1) * 100
+    y = 3 * X
+    model = Sequential(Linear(1, 8, rng=0), Linear(8, 1, rng=1))
+    with pytest.raises(FloatingPointError, match=r"step \d+ \(epoch \d+, batch \d+\)"):
+        with np.errstate(all="ignore"):
+            fit(model, MSELoss(), SGD(model.parameters(), lr=10.0), X, y, epochs=50, batch_size=10)
+
+
+def test_fit_is_reproducible_and_checks_its_data():
+    def run():
+        model = Sequential(Linear(2, 4, rng=0), ReLU(), Linear(4, 2, rng=1))
+        X = batch(20, 2)
+        y = (X[:, 0] > 0).astype(int)
+        return fit(model, SoftmaxCrossEntropy(), Adam(model.parameters(), lr=0.01), X, y,
+                   epochs=3, batch_size=7, seed=5)
+    assert run() == run()
+    model = Linear(2, 1, rng=0)
+    with pytest.raises(ValueError, match="y must have one row per sample"):
+        fit(model, MSELoss(), SGD(model.parameters()), np.zeros((4, 2)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="epochs"):
+        fit(model, MSELoss(), SGD(model.parameters()), np.zeros((4, 2)), np.zeros((4, 1)), epochs=0)
+
+
+def test_forward_and_backward_make_no_needless_copies():
+    layer = Linear(3, 2, rng=0)
+    x = batch(4, 3)
+    layer(x)
+    assert layer._x is x  # the input is kept by reference, not copied
+    grad = layer.weight.grad
+    layer.backward(np.ones((4, 2)))
+    assert layer.weight.grad is grad  # gradients are written into the same arrays
+
+
+def test_parameter_repr():
+    assert repr(Parameter(np.zeros(3), "bias")) == "Parameter(name='bias', shape=(3,))"
+
+
+def test_importing_nn_does_not_import_matplotlib_or_the_engine():
+    code = (
+        "import sys, backprop.nn, backprop.losses, backprop.optim, backprop.gradcheck;"
+        "bad = [m for m in sys.modules if m.startswith(('matplotlib', 'backprop.engine'))];"
+        "assert not bad, bad"
+    )
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
