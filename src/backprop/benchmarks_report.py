@@ -1,0 +1,305 @@
+"""Read the benchmark results and print them as tables: chapter 12.
+
+The scripts in ``benchmarks/`` (run with ``make bench``) measure the book's
+claims and write what they measured, with the machine it ran on, to
+``benchmarks/results/<name>.json``. This module reads those files back and
+turns them into the tables that the benchmarks print and chapter 12 shows, and
+decides whether each target was met, so that no number and no verdict on the
+page is typed by hand.
+
+>>> from backprop.benchmarks_report import TARGETS
+>>> sorted(TARGETS)
+['derivative_accuracy', 'engine', 'gradient_cost', 'torch']
+>>> format_time(0.000123), format_time(0.0456), format_time(2.5)
+('123 µs', '45.6 ms', '2.50 s')
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "RESULTS_DIR",
+    "TARGETS",
+    "load",
+    "format_time",
+    "table",
+    "machine_line",
+    "gradient_cost_table",
+    "gradient_cost_verdict",
+    "accuracy_table",
+    "accuracy_verdict",
+    "torch_table",
+    "torch_verdict",
+    "engine_table",
+    "engine_speedups",
+    "engine_verdict",
+]
+
+#: Where ``make bench`` writes the results: ``benchmarks/results`` in the repository.
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+
+#: The target of each benchmark (issue 6):
+#:
+#: - ``gradient_cost``: forward + backward costs at most this many forward passes;
+#: - ``derivative_accuracy``: ``backprop.calculus.derivative``'s largest relative error;
+#: - ``torch``: ``backprop.nn``'s time per epoch at most this fraction of PyTorch float64's;
+#: - ``engine``: ``backprop.engine`` at least this many times faster than micrograd.
+TARGETS: dict[str, float] = {
+    "gradient_cost": 3.0,
+    "derivative_accuracy": 1e-9,
+    "torch": 0.5,
+    "engine": 2.0,
+}
+
+
+def load(name: str, directory: str | Path | None = None) -> dict[str, Any]:
+    """Return the results of benchmark ``name`` (a key of :data:`TARGETS`) as a dict.
+
+    ``directory`` defaults to :data:`RESULTS_DIR`, the repository's
+    ``benchmarks/results``, or, where this package is installed outside
+    the repository, ``benchmarks/results`` under the working directory.
+
+    >>> load("speed of light")
+    Traceback (most recent call last):
+    ...
+    ValueError: name must be one of 'derivative_accuracy', 'engine', 'gradient_cost', 'torch', got 'speed of light'
+    """
+    if name not in TARGETS:
+        known = ", ".join(repr(k) for k in sorted(TARGETS))
+        raise ValueError(f"name must be one of {known}, got {name!r}")
+    if directory is not None:
+        candidates = [Path(directory)]
+    else:  # the repository this module lives in, else the one we are working in
+        candidates = [RESULTS_DIR, Path.cwd() / "benchmarks" / "results"]
+    for folder in candidates:
+        path = folder / f"{name}.json"
+        if path.is_file():
+            break
+    else:
+        raise FileNotFoundError(
+            f"no results for benchmark {name!r}: {name}.json is missing from "
+            "benchmarks/results/; they come with the repository (clone it and work "
+            "there), or run `make bench` in it to measure them"
+        )
+    text = path.read_text(encoding="utf-8")
+    result = json.loads(text)
+    if not isinstance(result, dict) or result.get("benchmark") != name:
+        raise ValueError(f"{path.name} does not hold the results of benchmark {name!r}")
+    for key in ("machine", "results", "command"):
+        if key not in result:
+            raise ValueError(f"{path.name} has no {key!r} entry; rerun `make bench`")
+    return result
+
+
+def format_time(seconds: float) -> str:
+    """A duration with three significant digits in µs, ms or s."""
+    if seconds < 1e-3:
+        value, unit = seconds * 1e6, "µs"
+    elif seconds < 1.0:
+        value, unit = seconds * 1e3, "ms"
+    else:
+        value, unit = seconds, "s"
+    digits = max(0, 2 - int(math.floor(math.log10(value)))) if value > 0 else 0
+    return f"{value:.{digits}f} {unit}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> str:
+    """Columns padded to a common width: the first ``left`` left-aligned, the rest right-aligned.
+
+    >>> print(table(["name", "value"], [["a", 1], ["bcd", 22]]))
+    name  value
+    a         1
+    bcd      22
+    """
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = []
+    for row in cells:
+        parts = [c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def machine_line(result: dict[str, Any]) -> str:
+    """One line saying what the results were measured on, and when."""
+    m = result["machine"]
+    cores = m["cores_available"]
+    parts = [
+        f"{m['cpu']} ({cores} core{'s' if cores != 1 else ''}), {m['os']}",
+        f"{m['python']}, NumPy {m['numpy']} ({m['blas']})",
+    ]
+    if m.get("torch"):
+        parts.append(f"PyTorch {m['torch']}")
+    if m.get("micrograd"):
+        parts.append(f"micrograd {m['micrograd']}")
+    threads = m["threads"]
+    parts.append(f"{threads} thread{'s' if threads != 1 else ''}")
+    parts.append(f"measured {m['date'][:10]}")
+    return "; ".join(parts)
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+# ------------------------------------------------------------ gradient cost
+
+def gradient_cost_table(result: dict[str, Any]) -> str:
+    """Time of a forward pass and of forward + backward, and the gradient's cost in passes.
+
+    The backprop column is ``(forward + backward) / forward``; the numeric
+    columns give the passes a finite-difference gradient needs (``P + 1``
+    forward, ``2P`` central) and, where it was run, the cost measured in
+    forward passes.
+    """
+    rows = []
+    for r in result["results"]:
+        P = r["parameters"]
+        numeric = r.get("numeric") or {}
+        measured = {
+            kind: f"{numeric[kind]['passes_measured']:,.0f}" if kind in numeric else "-"
+            for kind in ("forward", "central")
+        }
+        rows.append([
+            f"{P:,}",
+            format_time(r["forward"]["median_s"]),
+            format_time(r["forward_backward"]["median_s"]),
+            f"{r['ratio']:.2f}",
+            f"{P + 1:,}",
+            measured["forward"],
+            f"{2 * P:,}",
+            measured["central"],
+        ])
+    header = ["parameters", "forward", "fwd+bwd", "backprop", "fwd diff",
+              "(measured)", "central", "(measured)"]
+    return table(header, rows, left=0)
+
+
+def gradient_cost_verdict(result: dict[str, Any]) -> str:
+    """Whether forward + backward stayed within :data:`TARGETS` ``['gradient_cost']`` forward passes."""
+    limit = TARGETS["gradient_cost"]
+    worst = max(result["results"], key=lambda r: r["ratio"])
+    best = min(result["results"], key=lambda r: r["ratio"])
+    met = worst["ratio"] <= limit
+    return (
+        f"forward + backward <= {limit:g} forward passes at every size: {_verdict(met)} "
+        f"(from {best['ratio']:.2f} at P = {best['parameters']:,} "
+        f"to {worst['ratio']:.2f} at P = {worst['parameters']:,})"
+    )
+
+
+# ------------------------------------------------------- derivative accuracy
+
+def accuracy_table(result: dict[str, Any]) -> str:
+    """Largest and median relative error of each method, and its evaluations of ``f``."""
+    rows = [
+        [r["method"], f"{r['max_relative_error']:.1e}", f"{r['median_relative_error']:.1e}",
+         f"{r['mean_evaluations']:.1f}"]
+        for r in result["results"]
+    ]
+    return table(["method", "max error", "median error", "f calls"], rows)
+
+
+def accuracy_verdict(result: dict[str, Any]) -> str:
+    """Whether ``derivative()``'s default stayed within :data:`TARGETS` ``['derivative_accuracy']``."""
+    limit = TARGETS["derivative_accuracy"]
+    row = next(r for r in result["results"] if r["method"] == "derivative() default")
+    worst = max(row["points"], key=lambda p: p["relative_error"])
+    met = row["max_relative_error"] <= limit
+    return (
+        f"derivative() default: largest relative error {row['max_relative_error']:.1e} "
+        f"(at {worst['function']}, x = {worst['x']:g}) <= {limit:.0e}: {_verdict(met)}"
+    )
+
+
+# ------------------------------------------------------------------ PyTorch
+
+def torch_table(result: dict[str, Any]) -> str:
+    """Time per epoch of each implementation, relative to PyTorch float64, and what it learned."""
+    rows = []
+    reference = _torch_reference(result)
+    for r in result["results"]:
+        rows.append([
+            r["implementation"],
+            format_time(r["epoch"]["median_s"]),
+            format_time(r["epoch"]["min_s"]),
+            f"{r['epoch']['median_s'] / reference:.2f}",
+            f"{r['final_loss']:.4f}",
+            f"{r['test_accuracy']:.3f}",
+        ])
+    return table(["implementation", "epoch", "fastest", "vs torch64", "loss", "test acc."], rows)
+
+
+def _torch_reference(result: dict[str, Any]) -> float:
+    return next(r for r in result["results"]
+                if r["implementation"] == "PyTorch float64")["epoch"]["median_s"]
+
+
+def torch_verdict(result: dict[str, Any]) -> str:
+    """Whether ``backprop.nn``'s epoch took at most :data:`TARGETS` ``['torch']`` of PyTorch float64's."""
+    limit = TARGETS["torch"]
+    ours = next(r for r in result["results"] if r["implementation"].startswith("backprop.nn"))
+    ratio = ours["epoch"]["median_s"] / _torch_reference(result)
+    return (
+        f"backprop.nn time per epoch / PyTorch float64's = {ratio:.2f} <= {limit:g}: "
+        f"{_verdict(ratio <= limit)}"
+    )
+
+
+# ------------------------------------------------------------------- engine
+
+def engine_table(result: dict[str, Any]) -> str:
+    """Time of one forward + backward of the scalar MLP in each engine, and the deep chain.
+
+    The speed-ups are micrograd's time divided by each engine's, with
+    Python's garbage collector on (as normally run) and off.
+    """
+    rows = []
+    slowest = {key: max(r[key]["median_s"] for r in result["results"])
+               for key in ("forward_backward", "forward_backward_gc_off")}
+    for r in result["results"]:
+        chain = r["chain"]
+        on, off = r["forward_backward"]["median_s"], r["forward_backward_gc_off"]["median_s"]
+        rows.append([
+            r["engine"],
+            f"{r['nodes']:,}",
+            format_time(r["forward"]["median_s"]),
+            format_time(on),
+            f"{slowest['forward_backward'] / on:.2f}",
+            format_time(off),
+            f"{slowest['forward_backward_gc_off'] / off:.2f}",
+            format_time(chain["backward_s"]) if chain["ok"] else chain["error"],
+        ])
+    depth = result["settings"]["chain_depth"]
+    header = ["engine", "nodes", "forward", "fwd+bwd", "speed-up", "GC off", "speed-up",
+              f"chain of {depth:,}"]
+    return table(header, rows)
+
+
+def engine_speedups(result: dict[str, Any]) -> dict[str, float]:
+    """micrograd's forward + backward time over ``backprop.engine``'s, GC on and off."""
+    times = {r["engine"]: r for r in result["results"]}
+    ours, theirs = times["backprop.engine"], times["micrograd"]
+    return {
+        key: theirs[key]["median_s"] / ours[key]["median_s"]
+        for key in ("forward_backward", "forward_backward_gc_off")
+    }
+
+
+def engine_verdict(result: dict[str, Any]) -> str:
+    """Whether ``backprop.engine`` was at least :data:`TARGETS` ``['engine']`` times faster than micrograd."""
+    limit = TARGETS["engine"]
+    speedups = engine_speedups(result)
+    on, off = speedups["forward_backward"], speedups["forward_backward_gc_off"]
+    chains = {r["engine"]: r["chain"]["ok"] for r in result["results"]}
+    deep = chains["backprop.engine"] and not chains["micrograd"]
+    return (
+        f"backprop.engine {on:.2f}x faster than micrograd (>= {limit:g}x): {_verdict(on >= limit)}\n"
+        f"with the garbage collector off: {off:.2f}x ({_verdict(off >= limit)})\n"
+        f"deep chain that only backprop.engine can differentiate: {_verdict(deep)}"
+    )

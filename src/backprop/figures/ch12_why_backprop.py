@@ -1,0 +1,153 @@
+"""Figures of chapter 12: the measured cost of a gradient, and the other benchmarks.
+
+Every figure is drawn from the results that ``make bench`` wrote to
+``benchmarks/results/*.json`` (read with :mod:`backprop.benchmarks_report`):
+nothing here measures anything, so the site build stays fast and the same
+results always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from backprop.benchmarks_report import TARGETS, load
+from backprop.figures import figure
+from backprop.figures._style import COLORS, new_figure
+
+BACKPROP = "#30638e"
+NUMERIC = "#d1495b"
+CENTRAL = "#edae49"
+TORCH = "#66788a"
+TARGET = "#2e7d32"
+
+
+@figure("ch12-gradient-cost.svg")
+def gradient_cost() -> Figure:
+    """Cost of one gradient in forward passes (left) and in seconds (right), against P."""
+    result = load("gradient_cost")
+    rows = result["results"]
+    P = np.array([r["parameters"] for r in rows], dtype=float)
+    ratio = np.array([r["ratio"] for r in rows])
+    t_forward = np.array([r["forward"]["median_s"] for r in rows])
+    t_backprop = np.array([r["forward_backward"]["median_s"] for r in rows])
+
+    fig, (passes, seconds) = new_figure(10.0, 4.2, ncols=2)
+    line = np.geomspace(P.min(), P.max(), 50)
+    passes.plot(line, line + 1, color=NUMERIC, label="numeric, forward differences: P + 1")
+    passes.plot(line, 2 * line, color=CENTRAL, label="numeric, central differences: 2P")
+    for kind, color in (("forward", NUMERIC), ("central", CENTRAL)):
+        done = [r for r in rows if kind in (r.get("numeric") or {})]
+        passes.plot([r["parameters"] for r in done],
+                    [r["numeric"][kind]["passes_measured"] for r in done],
+                    "o", color=color, markeredgecolor="black", markeredgewidth=0.5,
+                    label=f"{kind} differences, run and timed")
+    passes.plot(P, ratio, "o-", color=BACKPROP, label="backpropagation, measured")
+    passes.axhline(TARGETS["gradient_cost"], color=TARGET, linestyle="--", linewidth=1,
+                   label=f"target: {TARGETS['gradient_cost']:g} forward passes")
+    passes.set_xscale("log")
+    passes.set_yscale("log")
+    passes.set_xlabel("parameters P")
+    passes.set_ylabel("cost of one gradient (forward passes)")
+    passes.set_title("Cost in forward passes")
+    passes.legend(fontsize=8, loc="upper left")
+
+    seconds.plot(P, t_forward, "s-", color=COLORS["data"], label="one forward pass")
+    seconds.plot(P, t_backprop, "o-", color=BACKPROP, label="gradient by backpropagation")
+    seconds.plot(P, (P + 1) * t_forward, "--", color=NUMERIC,
+                 label="gradient by forward differences (P + 1 passes)")
+    for r in rows:
+        if "forward" in (r.get("numeric") or {}):
+            seconds.plot(r["parameters"], r["numeric"]["forward"]["time_s"], "o", color=NUMERIC,
+                         markeredgecolor="black", markeredgewidth=0.5)
+    for label, value in (("1 second", 1.0), ("1 hour", 3600.0)):
+        seconds.axhline(value, color="black", linewidth=0.6, alpha=0.4)
+        seconds.annotate(label, (P.max(), value), xytext=(-2, -10), textcoords="offset points",
+                         fontsize=8, alpha=0.7, ha="right")
+    seconds.set_xscale("log")
+    seconds.set_yscale("log")
+    seconds.set_xlabel("parameters P")
+    seconds.set_ylabel("seconds")
+    seconds.set_title("Time for one gradient (batch of 64)")
+    seconds.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+@figure("ch12-derivative-accuracy.svg")
+def derivative_accuracy() -> Figure:
+    """Relative error of every method at every test point, on a log scale."""
+    result = load("derivative_accuracy")
+    rows = result["results"]
+    floor = 1e-17  # exact answers (error 0) are drawn here
+    fig, ax = new_figure(8.0, 4.2)
+    for i, row in enumerate(rows):
+        errors = np.array([p["relative_error"] for p in row["points"]])
+        shown = np.maximum(errors, floor)
+        jitter = np.linspace(-0.25, 0.25, len(shown))
+        color = BACKPROP if row["method"] == "derivative() default" else TORCH
+        ax.plot(shown, i + jitter, "o", color=color, alpha=0.6, markersize=4)
+        ax.plot([row["max_relative_error"]] * 2, [i - 0.35, i + 0.35], color="black", linewidth=1.5)
+    ax.axvline(TARGETS["derivative_accuracy"], color=TARGET, linestyle="--", linewidth=1)
+    ax.annotate(f"target {TARGETS['derivative_accuracy']:.0e}", (TARGETS["derivative_accuracy"], -0.9),
+                xytext=(3, 0), textcoords="offset points", fontsize=8, color=TARGET)
+    ax.axvline(2.0**-52, color="black", linestyle=":", linewidth=1)
+    ax.annotate("machine epsilon", (2.0**-52, -0.9), xytext=(3, 0), textcoords="offset points",
+                fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlim(floor / 3, 1.0)
+    ax.set_ylim(len(rows) - 0.5, -1.2)
+    ax.set_yticks(range(len(rows)), [r["method"] for r in rows])
+    ax.set_xlabel("relative error (points at 1e-17 are exact; bars mark each method's largest)")
+    ax.set_title(f"{result['settings']['points']} derivatives of "
+                 f"{len(result['settings']['functions'])} functions")
+    return fig
+
+
+@figure("ch12-torch.svg")
+def torch_speed() -> Figure:
+    """Median time per training epoch of backprop.nn and PyTorch."""
+    result = load("torch")
+    rows = result["results"]
+    fig, ax = new_figure(7.0, 2.8)
+    names = [r["implementation"] for r in rows]
+    times = np.array([r["epoch"]["median_s"] for r in rows]) * 1e3
+    colors = [BACKPROP if name.startswith("backprop") else TORCH for name in names]
+    bars = ax.barh(range(len(rows)), times, color=colors)
+    ax.bar_label(bars, [f"{t:.1f} ms" for t in times], padding=3, fontsize=9)
+    reference = next(r for r in rows if r["implementation"] == "PyTorch float64")
+    target = TARGETS["torch"] * reference["epoch"]["median_s"] * 1e3
+    ax.axvline(target, color=TARGET, linestyle="--", linewidth=1)
+    ax.annotate(f"target: {TARGETS['torch']:g} x PyTorch float64", (target, -0.5),
+                xytext=(3, 2), textcoords="offset points", fontsize=8, color=TARGET, va="bottom")
+    ax.set_yticks(range(len(rows)), names)
+    ax.set_ylim(len(rows) - 0.5, -0.9)
+    ax.set_xlim(0, times.max() * 1.25)
+    ax.set_xlabel(f"time per epoch, ms ({result['settings']['batches_per_epoch']} batches of "
+                  f"{result['settings']['batch']}; median of {result['settings']['epochs_timed']})")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+@figure("ch12-engine.svg")
+def engine_speed() -> Figure:
+    """One forward + backward of the scalar MLP in each engine, garbage collector on and off."""
+    result = load("engine")
+    rows = result["results"]
+    fig, ax = new_figure(7.0, 2.8)
+    keys = (("forward_backward", "garbage collector on (normal)"),
+            ("forward_backward_gc_off", "garbage collector off"))
+    height = 0.38
+    for k, (key, label) in enumerate(keys):
+        times = np.array([r[key]["median_s"] for r in rows]) * 1e3
+        positions = np.arange(len(rows)) + (k - 0.5) * height
+        bars = ax.barh(positions, times, height=height, label=label,
+                       color=BACKPROP if k == 0 else "#9bb7d4")
+        ax.bar_label(bars, [f"{t:.0f} ms" for t in times], padding=3, fontsize=9)
+    ax.set_yticks(range(len(rows)), [r["engine"] for r in rows])
+    ax.invert_yaxis()
+    longest = max(r[key]["median_s"] for r in rows for key, _ in keys) * 1e3
+    ax.set_xlim(0, longest * 1.2)
+    ax.set_xlabel(f"one forward + backward, ms ({rows[0]['nodes']:,} nodes)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="y", visible=False)
+    return fig
