@@ -5,12 +5,17 @@
 function pyconToCode(text) {
   const code = [];
   let inStatement = false;
+  let continued = false;  // the statement so far spans several lines
   for (const line of text.split("\n")) {
     if (line.startsWith(">>>")) {
+      // A blank line ends a multi-line statement, as Python's prompt needs.
+      if (continued && code[code.length - 1] !== "") code.push("");
       code.push(line.slice(line.startsWith(">>> ") ? 4 : 3));
       inStatement = true;
+      continued = false;
     } else if (inStatement && line.startsWith("...")) {
       code.push(line.slice(line.startsWith("... ") ? 4 : 3));
+      continued = true;
     } else {
       inStatement = false;  // an output line, or a blank line after output
     }
@@ -19,7 +24,7 @@ function pyconToCode(text) {
 }
 
 document.addEventListener("click", (event) => {
-  const button = event.target.closest(".md-clipboard[data-clipboard-target]");
+  const button = event.target.closest("[data-clipboard-target]");
   if (!button) return;
   const code = document.querySelector(button.getAttribute("data-clipboard-target"));
   if (code && code.closest(".language-pycon")) {

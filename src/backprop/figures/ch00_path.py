@@ -1,0 +1,79 @@
+"""Figure of the landing page: the path through the book at a glance."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from backprop.figures import figure
+
+#: The parts of the book: name, first and last chapter, colour.
+PARTS = [
+    ("Calculus", 1, 4, "#30638e"),
+    ("Learning", 5, 7, "#00798c"),
+    ("Networks", 8, 11, "#d1495b"),
+    ("Beyond", 12, 12, "#8c6d1f"),
+]
+
+#: Every chapter: number, short title, the library module it builds or uses.
+CHAPTERS = [
+    (1, "Functions\nin Python", ""),
+    (2, "Derivatives,\nnumerically", "calculus"),
+    (3, "Partial\nderivatives", "calculus"),
+    (4, "The chain\nrule", "calculus"),
+    (5, "Gradient\ndescent", "descent"),
+    (6, "Backprop by\nhand", "twolayer"),
+    (7, "Computation\ngraphs", "engine"),
+    (8, "Vectorised\nlayers", "nn"),
+    (9, "Many\nlayers", "nn, optim"),
+    (10, "Activation\nfunctions", "nn"),
+    (11, "Handwritten\ndigits", "datasets"),
+    (12, "Why\nbackprop", "benchmarks"),
+]
+
+
+def part_of(number: int) -> tuple[str, int, int, str]:
+    """The part a chapter belongs to.
+
+    >>> part_of(6)[0]
+    'Learning'
+    """
+    for part in PARTS:
+        if part[1] <= number <= part[2]:
+            return part
+    raise ValueError(f"number must be a chapter of the path, 1 to {PARTS[-1][2]}, got {number!r}")
+
+
+@figure("ch00-path.svg")
+def path() -> Figure:
+    """The twelve chapters in reading order, grouped into the book's parts."""
+    fig = Figure(figsize=(10.0, 3.3), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(0.35, len(CHAPTERS) + 0.65)
+    ax.set_ylim(-1.55, 1.5)
+
+    for name, first, last, colour in PARTS:
+        band = FancyBboxPatch(
+            (first - 0.42, -1.25), last - first + 0.84, 2.35,
+            boxstyle="round,pad=0,rounding_size=0.18",
+            facecolor=colour, alpha=0.09, edgecolor=colour, linewidth=1.0,
+        )
+        ax.add_patch(band)
+        ax.text((first + last) / 2, 1.28, name, ha="center", va="center",
+                fontsize=11, fontweight="bold", color=colour)
+
+    ax.annotate("", xy=(len(CHAPTERS) + 0.55, 0), xytext=(0.5, 0),
+                arrowprops={"arrowstyle": "-|>", "color": "#666666", "lw": 1.2})
+    for number, title, module in CHAPTERS:
+        colour = part_of(number)[3]
+        ax.scatter([number], [0], s=420, color=colour, zorder=3, edgecolors="white", linewidths=1.5)
+        ax.text(number, 0, str(number), ha="center", va="center", color="white",
+                fontsize=9, fontweight="bold", zorder=4)
+        above = number % 2 == 1
+        ax.text(number, 0.36 if above else -0.36, title, ha="center",
+                va="bottom" if above else "top", fontsize=8.5, linespacing=1.1, color="#222222")
+        if module:
+            ax.text(number, 0.98 if above else -1.1, module, ha="center", va="center",
+                    fontsize=7.5, family="monospace", color=colour)
+    return fig
