@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test doctest-update lock clean help
+.PHONY: serve site test doctest-update lock clean help test-oldest
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,3 +40,24 @@ lock: $(STAMP)  ## re-resolve requirements/lock.txt from pyproject.toml, for eve
 
 clean:  ## remove the virtual environment, the built site and caches
 	rm -rf $(VENV) site .cache .pytest_cache .hypothesis
+
+# The oldest NumPy that pyproject.toml allows (numpy>=1.26), without the lock:
+# unit, property and doctests only (no site build, no browser), in .venv-oldest.
+VENV_OLDEST  ?= .venv-oldest
+NUMPY_OLDEST ?= 1.26.*
+
+test-oldest:  ## unit tests and doctests against the oldest supported NumPy, in .venv-oldest
+	test -x $(VENV_OLDEST)/bin/python || $(PYTHON) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --editable '.[docs,test]' 'numpy==$(NUMPY_OLDEST)'
+	$(VENV_OLDEST)/bin/python -c "import numpy; print('NumPy', numpy.__version__)"
+	$(VENV_OLDEST)/bin/python -m pytest -m "not browser" -p tests.browser_support --without-site
+
+.PHONY: bench
+bench: $(STAMP)  ## measure chapter 12's claims (a few minutes) and rewrite benchmarks/results/
+	-$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/bench_derivative_accuracy.py
+	$(BIN)/python benchmarks/bench_gradient_cost.py
+	$(BIN)/python benchmarks/bench_torch.py
+	$(BIN)/python benchmarks/bench_engine.py
+	-$(BIN)/python -m pytest -q docs/12-why-backprop.md --doctest-plus-generate-diff=overwrite
+	$(BIN)/python -m pytest -q docs/12-why-backprop.md tests/test_benchmarks_report.py

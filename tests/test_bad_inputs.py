@@ -1,0 +1,151 @@
+"""A catalogue of bad inputs across the public API.
+
+Each must raise the documented exception type with a message that names the
+argument (or layer) and what was expected. Nothing returns NaN silently, and
+a refused call leaves no state behind that breaks the next, valid call.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+
+import numpy as np
+import pytest
+
+from backprop import calculus, descent, engine, gradcheck, losses, nn, optim, twolayer
+from backprop.datasets import noisy_line, shapes
+from backprop.datasets import digits as digits_module
+
+X3 = np.array([[0.0], [1.0], [2.0]])
+Y3 = np.array([[1.0], [3.0], [5.0]])
+
+
+def _model():
+    return nn.Sequential(nn.Linear(2, 3, rng=np.random.default_rng(0)), nn.ReLU(), nn.Linear(3, 1, rng=np.random.default_rng(1)))
+
+
+def _corrupt_digits(tmp_path):
+    path = tmp_path / "digits.csv.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write("1,2,3\n")
+    return digits_module.load_digits(path=path)
+
+
+def _diverging_fit():
+    X, y = noisy_line(100, seed=0)
+    return descent.fit_line(X, y, learning_rate=0.05, iterations=100)
+
+
+# (id, callable, exception type, words the message must contain)
+CATALOGUE = [
+    # calculus: non-callables, bad points, bad indices, bad steps
+    ("derivative non-callable", lambda: calculus.derivative(3, 1.0), TypeError, "f must be a callable"),
+    ("derivative string point", lambda: calculus.derivative(math.sin, "2"), TypeError, "x must be a real number"),
+    ("derivative None point", lambda: calculus.derivative(math.sin, None), TypeError, "x"),
+    ("derivative NaN point", lambda: calculus.derivative(math.sin, math.nan), ValueError, "x must be a finite"),
+    ("derivative inf point", lambda: calculus.derivative(math.sin, math.inf), ValueError, "x must be a finite"),
+    ("derivative negative step", lambda: calculus.derivative(math.sin, 1.0, h=-1.0), ValueError, "h must be a positive"),
+    ("derivative unknown method", lambda: calculus.derivative(math.sin, 1.0, method="exact"), ValueError, "method"),
+    ("derivative wrong arity", lambda: calculus.derivative(lambda a, b: a + b, 1.0), TypeError, "argument"),
+    ("partial index out of range", lambda: calculus.partial(math.hypot, 2, 1.0, 2.0), IndexError, "i must be a position"),
+    ("partial string index", lambda: calculus.partial(math.hypot, "0", 1.0, 2.0), TypeError, "i must be an integer"),
+    ("partial None argument", lambda: calculus.partial(math.hypot, 0, None, 2.0), TypeError, "args[0]"),
+    # descent: empty, mismatched, non-finite data; bad learning rates and sizes
+    ("fit_line empty data", lambda: descent.fit_line([], []), ValueError, "X"),
+    ("fit_line mismatched lengths", lambda: descent.fit_line([1.0, 2.0], [1.0]), ValueError, "y"),
+    ("fit_line NaN in X", lambda: descent.fit_line([1.0, math.nan], [1.0, 2.0]), ValueError, "X"),
+    ("fit_line inf in y", lambda: descent.fit_line([1.0, 2.0], [1.0, math.inf]), ValueError, "y"),
+    ("fit_line string data", lambda: descent.fit_line(["a", "b"], [1.0, 2.0]), (TypeError, ValueError), "X"),
+    ("fit_line zero learning rate", lambda: descent.fit_line(X3, Y3, learning_rate=0.0), ValueError, "learning_rate"),
+    ("fit_line negative learning rate", lambda: descent.fit_line(X3, Y3, learning_rate=-0.1), ValueError, "learning_rate"),
+    ("fit_line zero iterations", lambda: descent.fit_line(X3, Y3, iterations=0), ValueError, "iterations"),
+    ("fit_line unknown method", lambda: descent.fit_line(X3, Y3, method="guess"), ValueError, "method"),
+    ("fit_line diverging", _diverging_fit, descent.DivergenceError, "learning_rate=0.05"),
+    ("error mismatched shapes", lambda: descent.error(1.0, 0.0, [1.0, 2.0, 3.0], [1.0, 2.0]), ValueError, "y"),
+    # the two-neuron network
+    ("twolayer train negative rate", lambda: twolayer.train(X3, Y3, learning_rate=-1.0), ValueError, "learning_rate"),
+    ("twolayer train zero epochs", lambda: twolayer.train(X3, Y3, epochs=0), ValueError, "epochs"),
+    ("twolayer train empty data", lambda: twolayer.train([], []), ValueError, "X"),
+    ("twolayer train diverging", lambda: twolayer.train(X3 * 100, Y3 * 100, learning_rate=1.0, epochs=5), ValueError, "learning_rate"),
+    # the scalar engine
+    ("Value of a string", lambda: engine.Value("3"), TypeError, ""),
+    ("Value of None", lambda: engine.Value(None), TypeError, ""),
+    ("Value of NaN", lambda: engine.Value(math.nan), ValueError, ""),
+    ("Value plus a string", lambda: engine.Value(1.0) + "a", TypeError, ""),
+    ("Value log of zero", lambda: engine.Value(0.0).log(), ValueError, "log"),
+    ("Value log of negative", lambda: engine.Value(-2.0).log(), ValueError, "log"),
+    ("Value power of a Value", lambda: engine.Value(2.0) ** engine.Value(3.0), TypeError, ""),
+    # the network library: shapes, dtypes, sizes, order of calls
+    ("Linear zero features", lambda: nn.Linear(0, 3), ValueError, "in_features"),
+    ("Linear negative features", lambda: nn.Linear(2, -1), ValueError, "out_features"),
+    ("Linear float features", lambda: nn.Linear(2.5, 3), TypeError, "in_features"),
+    ("Linear wrong input width", lambda: nn.Linear(2, 3)(np.ones((4, 5))), ValueError, "(4, 5)"),
+    ("Linear 1-D input", lambda: nn.Linear(2, 3)(np.ones(2)), ValueError, "Linear"),
+    ("Linear string input", lambda: nn.Linear(2, 3)(np.array([["a", "b"]])), (TypeError, ValueError), "Linear"),
+    ("Linear backward before forward", lambda: nn.Linear(2, 3).backward(np.ones((1, 3))), RuntimeError, "forward"),
+    ("ReLU backward before forward", lambda: nn.ReLU().backward(np.ones((1, 3))), RuntimeError, "forward"),
+    ("Sequential wrong grad shape", lambda: (lambda m: (m(np.ones((4, 2))), m.backward(np.ones((4, 2)))))(_model()), ValueError, "(4, 2)"),
+    ("Sequential non-layer", lambda: nn.Sequential(nn.ReLU(), "relu"), TypeError, ""),
+    ("Linear NaN input", lambda: nn.Linear(2, 3)(np.array([[1.0, math.nan]])), ValueError, "NaN"),
+    # losses and optimizers
+    ("cross-entropy label out of range", lambda: losses.SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0, 3])), ValueError, "label"),
+    ("cross-entropy float labels", lambda: losses.SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0.5, 1.0])), (TypeError, ValueError), "label"),
+    ("mse mismatched shapes", lambda: losses.MSELoss()(np.zeros((2, 1)), np.zeros((3, 1))), ValueError, "(3, 1)"),
+    ("loss backward before call", lambda: losses.MSELoss().backward(), RuntimeError, ""),
+    ("SGD zero learning rate", lambda: optim.SGD(_model().parameters(), lr=0.0), ValueError, "lr"),
+    ("SGD negative momentum", lambda: optim.SGD(_model().parameters(), lr=0.1, momentum=-0.5), ValueError, "momentum"),
+    ("Adam negative learning rate", lambda: optim.Adam(_model().parameters(), lr=-1e-3), ValueError, "lr"),
+    # data sets
+    ("noisy_line zero points", lambda: noisy_line(0), ValueError, "n must be a positive"),
+    ("noisy_line string size", lambda: noisy_line("100"), TypeError, "n must be a positive"),
+    ("noisy_line NaN slope", lambda: noisy_line(10, slope=math.nan), ValueError, "slope"),
+    ("noisy_line negative noise", lambda: noisy_line(10, noise=-1.0), ValueError, "noise"),
+    ("two_moons zero points", lambda: shapes.two_moons(0), ValueError, "n"),
+    ("spiral one class", lambda: shapes.spiral(30, classes=0), ValueError, "classes"),
+    ("digits missing file", lambda: digits_module.load_digits(path="no/such/digits.csv.gz"), FileNotFoundError, "digits"),
+    ("train_test_split fraction 1.5", lambda: digits_module.train_test_split(X3, Y3, test_fraction=1.5), ValueError, "test_fraction"),
+    ("gradcheck non-finite input", lambda: gradcheck.gradcheck(_model(), np.array([[math.nan, 1.0]])), ValueError, "x"),
+]
+
+
+@pytest.mark.parametrize("call, error, words", [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])
+def test_bad_input_raises_a_named_error(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    assert message.strip(), "the error must say what went wrong"
+    assert words in message
+
+
+def test_corrupted_digits_file_is_refused(tmp_path):
+    with pytest.raises(ValueError) as info:
+        _corrupt_digits(tmp_path)
+    assert "digits" in str(info.value).lower()
+
+
+def test_catalogue_is_large_enough():
+    assert len(CATALOGUE) >= 30
+
+
+def test_a_refused_call_leaves_the_model_usable():
+    model = _model()
+    x = np.ones((4, 2))
+    before = model(x).copy()
+    with pytest.raises(ValueError):
+        model(np.ones((4, 5)))
+    with pytest.raises(ValueError):
+        model.backward(np.ones((4, 2)))
+    after = model(x)
+    np.testing.assert_array_equal(before, after)
+    grad_in = model.backward(np.ones((4, 1)))
+    assert grad_in.shape == (4, 2) and np.all(np.isfinite(grad_in))
+
+
+def test_a_refused_operation_leaves_the_engine_usable():
+    a = engine.Value(2.0)
+    with pytest.raises(TypeError):
+        a * "x"
+    y = a * a + 1
+    y.backward()
+    assert (y.data, a.grad) == (5.0, 4.0)
