@@ -113,7 +113,7 @@ def main() -> None:
 
         def forward_backward():
             loss(model(x), y)
-            model.backward(loss.backward())
+            model.backward(loss.backward(), input_grad=False)  # as a training step: no dL/dX
 
         times = _common.interleaved_medians(
             {"forward": forward, "forward_backward": forward_backward}, repeats, minimum=0.05

@@ -74,7 +74,7 @@ def main() -> None:
         for start in range(0, n, BATCH):
             batch = order[start:start + BATCH]
             total += loss(ours(X_train[batch]), y_train[batch]) * len(batch)
-            ours.backward(loss.backward())
+            ours.backward(loss.backward(), input_grad=False)
             optimizer.step()
         return total / n
 

@@ -270,3 +270,18 @@ def test_importing_nn_does_not_import_matplotlib_or_the_engine():
     src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])))
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_backward_without_input_grad_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(3)
+    model = Sequential(Linear(4, 5, rng=rng), Tanh(), Linear(5, 2, rng=rng))
+    x = rng.standard_normal((6, 4))
+    G = rng.standard_normal((6, 2))
+    model(x)
+    dx = model.backward(G)
+    full = [p.grad.copy() for p in model.parameters()]
+    model(x)
+    assert model.backward(G, input_grad=False) is None
+    for before, p in zip(full, model.parameters()):
+        np.testing.assert_array_equal(before, p.grad)
+    assert dx.shape == x.shape

@@ -204,8 +204,17 @@ class Value:
                     f"the gradient with respect to {node!r} is not finite: an operation "
                     "using it has no finite derivative here (for example x ** 0.5 at x = 0)"
                 )
-            for child, local in zip(node._prev, node._local):
-                child.grad += local * g
+            prev = node._prev
+            if len(prev) == 2:  # unrolled: most nodes have one or two inputs
+                a, b = prev
+                da, db = node._local
+                a.grad += da * g
+                b.grad += db * g
+            elif len(prev) == 1:
+                prev[0].grad += node._local[0] * g
+            else:
+                for child, local in zip(prev, node._local):
+                    child.grad += local * g
 
 
 def _node(data: float, op: str, prev: tuple[Value, ...], local: tuple[float, ...]) -> Value:

@@ -84,7 +84,7 @@ class Module:
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def parameters(self) -> list[Parameter]:
@@ -195,12 +195,17 @@ class Linear(Module):
         y += self.bias.data  # in place: no second (N, out) array
         return y
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        """Fill the parameters' gradients; return dL/dX, or None when ``input_grad`` is False.
+
+        A training loop needs no gradient with respect to the data, so the
+        first layer of a model can skip that matrix product.
+        """
         x = self._x
         G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features))
         np.matmul(x.T, G, out=self.weight.grad)  # dL/dW = X^T G
         np.sum(G, axis=0, out=self.bias.grad)  # dL/db = sum of G over the batch
-        return G @ self.weight.data.T  # dL/dX = G W^T
+        return G @ self.weight.data.T if input_grad else None  # dL/dX = G W^T
 
     def parameters(self) -> list[Parameter]:
         return [self.weight, self.bias]
@@ -220,7 +225,9 @@ class _Activation(Module):
         self._out = self.function(x)
         return self._out
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray:
+        # An activation has no parameters: its only job is dL/dX, so input_grad
+        # is accepted for a uniform interface and the gradient is always returned.
         out = self._out
         G = self._grad(grad_out, None if out is None else out.shape)
         d = self.derivative_from_output(out)  # a fresh array, safe to overwrite
@@ -346,10 +353,15 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        if not self.layers:
+            return grad_out
+        *rest, first = self.layers[::-1]
+        for layer in rest:
             grad_out = layer.backward(grad_out)
-        return grad_out
+        if isinstance(first, (Linear, _Activation, Sequential)):
+            return first.backward(grad_out, input_grad=input_grad)
+        return first.backward(grad_out)  # a layer of the reader's own: the plain contract
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
@@ -375,7 +387,7 @@ def fit(
 
         prediction = model(X_batch)
         value = loss(prediction, y_batch)
-        model.backward(loss.backward())
+        model.backward(loss.backward(), input_grad=False)
         optimizer.step()
 
     ``loss`` is a loss object (:mod:`backprop.losses`) and ``optimizer`` an
@@ -410,7 +422,7 @@ def fit(
                     f"the loss became {value} at step {step} (epoch {epoch}, batch {b + 1}); "
                     "the training diverged: try a smaller learning rate"
                 )
-            model.backward(loss.backward())
+            model.backward(loss.backward(), input_grad=False)
             optimizer.step()
             total += value * len(batch)
             if on_batch is not None:
