@@ -173,7 +173,7 @@ def test_divergence_is_reported(data):
         ({"gradient": "magic"}, ValueError, "gradient must be one of 'numeric', 'chain', 'analytic'"),
         ({"gradient": 3}, TypeError, "gradient must be a name or a function"),
         ({"weights": (1.0, 2.0)}, TypeError, "weights must be a sequence of four numbers"),
-        ({"weights": (1.0, 2.0, float("nan"), 0.0)}, ValueError, r"weights\[2\] \(w21\) must be finite"),
+        ({"weights": (1.0, 2.0, float("nan"), 0.0)}, ValueError, r"weights\[2\] \(w21\) must be a finite number"),
     ],
 )
 def test_bad_arguments(data, kwargs, error, message):

@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from backprop._checks import finite_real as _check_point
+
 __all__ = ["derivative", "partial", "METHODS"]
 
 METHODS = ("richardson", "central", "forward", "complex")
@@ -58,21 +60,6 @@ def _check_callable(f: Any, name: str = "f") -> None:
             f"{name} must be a callable function of numbers, "
             f"got {type(f).__name__} {f!r}"
         )
-
-
-def _check_point(x: Any, name: str = "x") -> float:
-    """Return ``x`` as a finite float, or raise naming ``name``."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        if isinstance(x, np.ndarray) and x.size == 1 and np.isrealobj(x):
-            x = x.item()
-        else:
-            raise TypeError(
-                f"{name} must be a real number, got {type(x).__name__} {x!r}"
-            )
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
 
 
 def _as_real(value: Any, where: str) -> float:
@@ -208,7 +195,7 @@ def derivative(
     12.0
     """
     _check_callable(f)
-    x = _check_point(x)
+    x = _check_point(x, "x")
     if h is not None:
         h = _check_step(h)
     if method == "richardson":

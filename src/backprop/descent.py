@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from backprop._checks import finite_real
 from backprop.calculus import partial
 
 __all__ = [
@@ -63,18 +64,6 @@ ErrorFunction = Callable[[float, float, np.ndarray, np.ndarray], float]
 
 
 # --- argument checks ------------------------------------------------------
-
-
-def _real(value: Any, name: str) -> float:
-    """Return ``value`` as a finite float, or raise naming ``name``."""
-    if isinstance(value, np.ndarray) and value.size == 1 and np.isrealobj(value):
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
 
 
 def _column(values: Any, name: str) -> np.ndarray:
@@ -144,7 +133,7 @@ def error(m: float, c: float, X: ArrayLike, y: ArrayLike) -> float:
     >>> error(1, 0, [1, 2, 3], [1, 2, 3])  # the line y = x fits exactly
     0.0
     """
-    m, c = _real(m, "m"), _real(c, "c")
+    m, c = finite_real(m, "m"), finite_real(c, "c")
     x, t = _data(X, y)
     e = m * x + c - t
     return float(np.sum(e * e))
@@ -175,7 +164,7 @@ def gradient(
     >>> round(dE_dm, 6), round(dE_dc, 6)
     (104.0, 48.0)
     """
-    m, c = _real(m, "m"), _real(c, "c")
+    m, c = finite_real(m, "m"), finite_real(c, "c")
     x, t = _data(X, y)
     if _method(method) == "analytic":
         e = m * x + c - t
@@ -270,7 +259,7 @@ def _start(start: Any, seed: Any) -> tuple[float, float]:
     if start is not None:
         if isinstance(start, (str, bytes)) or np.ndim(start) != 1 or len(start) != 2:
             raise ValueError(f"start must be a pair (m, c), got {start!r}")
-        return _real(start[0], "start[0] (m)"), _real(start[1], "start[1] (c)")
+        return finite_real(start[0], "start[0] (m)"), finite_real(start[1], "start[1] (c)")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__} {seed!r}")
     if seed < 0:
@@ -345,7 +334,7 @@ def fit_line(
     backprop.descent.DivergenceError: learning_rate=0.5 is too large: ...
     """
     x, t = _data(X, y)
-    learning_rate = _real(learning_rate, "learning_rate")
+    learning_rate = finite_real(learning_rate, "learning_rate")
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
     iterations = _steps(iterations)
@@ -354,7 +343,7 @@ def fit_line(
         raise TypeError(f"error_fn must be a function of (m, c, X, y), got {error_fn!r}")
     m, c = _start(start, seed)
 
-    ms, cs, errors = [m], [c], [_real(error_fn(m, c, x, t), "error_fn(m, c, X, y)")]
+    ms, cs, errors = [m], [c], [finite_real(error_fn(m, c, x, t), "error_fn(m, c, X, y)")]
     limit = DIVERGENCE_FACTOR * max(errors[0], _EPS)
     for step in range(1, iterations + 1):
         dE_dm, dE_dc = gradient(m, c, x, t, method=method, error_fn=error_fn)

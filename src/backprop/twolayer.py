@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from backprop._checks import finite_real
 from backprop.calculus import partial
 
 __all__ = [
@@ -106,17 +107,6 @@ def error(w11: float, w12: float, w21: float, w22: float, x: Any, y: Any) -> Any
 # ----------------------------------------------------------------- checks
 
 
-def _check_number(value: Any, name: str) -> float:
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
 def _check_weights(weights: Any) -> Weights:
     if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or len(weights) != 4:
         raise TypeError(
@@ -125,7 +115,7 @@ def _check_weights(weights: Any) -> Weights:
         )
     names = ("w11", "w12", "w21", "w22")
     w11, w12, w21, w22 = (
-        _check_number(w, f"weights[{i}] ({name})") for i, (w, name) in enumerate(zip(weights, names))
+        finite_real(w, f"weights[{i}] ({name})") for i, (w, name) in enumerate(zip(weights, names))
     )
     return w11, w12, w21, w22
 
@@ -153,7 +143,7 @@ def grad_numeric(
     [-2.0, -2.0, -4.0, -4.0]
     """
     point = _check_weights(weights)
-    x, y = _check_number(x, "x"), _check_number(y, "y")
+    x, y = finite_real(x, "x"), finite_real(y, "y")
 
     def whole_error(w11: float, w12: float, w21: float, w22: float) -> Any:
         return loss(forward((w11, w12, w21, w22), x, neuron=neuron)[1], y)
@@ -183,7 +173,7 @@ def grad_chain(
     [-2.0, -2.0, -4.0, -4.0]
     """
     w11, w12, w21, w22 = _check_weights(weights)
-    x, y = _check_number(x, "x"), _check_number(y, "y")
+    x, y = finite_real(x, "x"), finite_real(y, "y")
     h1, o1 = forward((w11, w12, w21, w22), x, neuron=neuron)
     # Local derivatives: each of one small function, at the values it saw.
     dE_do1 = partial(loss, 0, o1, y, method=method)
@@ -215,7 +205,7 @@ def grad_analytic(
     (-2.0, -2.0, -4.0, -4.0)
     """
     w11, w12, w21, w22 = _check_weights(weights)
-    x, y = _check_number(x, "x"), _check_number(y, "y")
+    x, y = finite_real(x, "x"), finite_real(y, "y")
     h1, o1 = forward((w11, w12, w21, w22), x, neuron=neuron)  # forward pass
     dE_do1 = 2.0 * (o1 - y)  # backward pass, from the error ...
     dE_dw21 = dE_do1 * h1
@@ -330,7 +320,7 @@ def train(
         raise TypeError(
             f"gradient must be a name or a function, got {type(gradient).__name__} {gradient!r}"
         )
-    learning_rate = _check_number(learning_rate, "learning_rate")
+    learning_rate = finite_real(learning_rate, "learning_rate")
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):

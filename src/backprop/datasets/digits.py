@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop.datasets._checks import finite_real, generator
+from backprop._checks import finite_real, generator
 
 __all__ = ["load_digits", "train_test_split", "DIGITS_SHA256"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop.datasets._checks import finite_real, generator, positive_int
+from backprop._checks import finite_real, generator, positive_int
 
 
 def noisy_line(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop.datasets._checks import finite_real, generator, positive_int
+from backprop._checks import finite_real, generator, positive_int
 
 __all__ = ["xor", "two_moons", "spiral"]
 

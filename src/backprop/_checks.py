@@ -1,4 +1,4 @@
-"""Argument checks shared by the data-set generators."""
+"""Argument checks shared by the library: each error names the argument."""
 
 from __future__ import annotations
 
@@ -19,12 +19,17 @@ def positive_int(value: Any, name: str) -> int:
 
 
 def finite_real(value: Any, name: str, *, minimum: float | None = None) -> float:
-    """Return ``value`` as a finite float (optionally ``>= minimum``), else raise naming ``name``."""
+    """Return ``value`` as a finite float (optionally ``>= minimum``), else raise naming ``name``.
+
+    A size-1 real NumPy array counts as a number (``X[i]`` of a column is one).
+    """
+    if isinstance(value, np.ndarray) and value.size == 1 and np.isrealobj(value):
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return value
