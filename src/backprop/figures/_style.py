@@ -15,6 +15,9 @@ COLORS = {
     "true": "#003d5b",
 }
 
+#: The four colours of the network chapters (8-11): series and classes.
+BLUE, ORANGE, GREEN, GREY = "#3f51b5", "#ff7043", "#43a047", "#757575"
+
 
 def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1):
     """A figure with ``ncols`` axes side by side; returns ``(figure, axes)``."""

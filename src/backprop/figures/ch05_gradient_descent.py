@@ -18,12 +18,10 @@ from matplotlib.figure import Figure
 from backprop.datasets import noisy_line
 from backprop.descent import DivergenceError, LineFit, error, fit_line, least_squares
 from backprop.figures import STYLE, figure
+from backprop.figures._style import COLORS
 
-DATA = "#66788a"
-FIT = "#d1495b"
-TRUE = "#003d5b"
-NUMERIC = "#edae49"
-ANALYTIC = "#30638e"
+DATA, FIT, TRUE = COLORS["data"], COLORS["fit"], COLORS["true"]
+NUMERIC, ANALYTIC = COLORS["complex"], COLORS["richardson"]
 
 #: The chapter's three learning rates: too small, about right, too large.
 RATES = {0.0001: "too small", 0.001: "about right", 0.005: "too large"}

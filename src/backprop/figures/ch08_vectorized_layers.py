@@ -7,10 +7,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from backprop.figures import figure
+from backprop.figures._style import BLUE, GREEN, GREY, ORANGE
 from backprop.gradcheck import gradcheck
 from backprop.nn import Linear, Sequential, Tanh
 
-BLUE, ORANGE, GREEN, GREY = "#3f51b5", "#ff7043", "#43a047", "#757575"
 
 
 @figure("ch08-shapes.svg")

@@ -10,12 +10,12 @@ from matplotlib.figure import Figure
 
 from backprop.datasets import spiral, two_moons, xor
 from backprop.figures import figure
+from backprop.figures._style import BLUE, GREEN, GREY, ORANGE
 from backprop.losses import SoftmaxCrossEntropy, accuracy
 from backprop.nn import Linear, ReLU, Sequential, Sigmoid, Tanh, fit
 from backprop.optim import Adam
 
-BLUE, ORANGE, GREEN, GREY = "#3f51b5", "#ff7043", "#43a047", "#757575"
-CLASS_COLOURS = ["#3f51b5", "#ff7043", "#43a047"]
+CLASS_COLOURS = [BLUE, ORANGE, GREEN]
 DATASETS = {  # name: (generator, classes)
     "XOR": (xor, 2),
     "two moons": (two_moons, 2),
