@@ -91,6 +91,8 @@ CATALOGUE = [
     # losses and optimizers
     ("cross-entropy label out of range", lambda: losses.SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0, 3])), ValueError, "label"),
     ("cross-entropy float labels", lambda: losses.SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0.5, 1.0])), (TypeError, ValueError), "label"),
+    ("cross-entropy empty batch", lambda: losses.SoftmaxCrossEntropy()(np.zeros((0, 3)), np.zeros(0, dtype=int)), ValueError, "N >= 1"),
+    ("mse empty batch", lambda: losses.MSELoss()(np.zeros((0, 1)), np.zeros((0, 1))), ValueError, "N >= 1"),
     ("mse mismatched shapes", lambda: losses.MSELoss()(np.zeros((2, 1)), np.zeros((3, 1))), ValueError, "(3, 1)"),
     ("loss backward before call", lambda: losses.MSELoss().backward(), RuntimeError, ""),
     ("SGD zero learning rate", lambda: optim.SGD(_model().parameters(), lr=0.0), ValueError, "lr"),

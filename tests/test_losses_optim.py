@@ -76,6 +76,36 @@ def test_loss_errors():
             loss.backward()
 
 
+@pytest.mark.parametrize("labels", [
+    np.array([0, -1], dtype=np.int8), np.array([0, -1]), np.array([0, 3], dtype=np.uint8),
+    np.array([0, 2**40]), np.array([0, np.iinfo(np.int64).min]),
+])
+def test_cross_entropy_rejects_labels_out_of_range_in_any_integer_dtype(labels):
+    with pytest.raises(ValueError, match=r"labels must be integers in \[0, 3\), got values from"):
+        SoftmaxCrossEntropy()(np.zeros((2, 3)), labels)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64, np.uint64])
+def test_cross_entropy_takes_labels_in_any_integer_dtype(dtype):
+    z = np.array([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]])
+    reference = SoftmaxCrossEntropy()
+    expected = reference(z, np.array([2, 0]))
+    ce = SoftmaxCrossEntropy()
+    assert ce(z, np.array([2, 0], dtype=dtype)) == expected
+    np.testing.assert_array_equal(ce.backward(), reference.backward())
+
+
+def test_cross_entropy_matches_the_textbook_formulas_for_odd_batch_sizes():
+    rng = np.random.default_rng(5)
+    for n in (1, 3, 7, 33):
+        z = rng.normal(size=(n, 4)) * 5
+        y = rng.integers(0, 4, n)
+        ce = SoftmaxCrossEntropy()
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        assert ce(z, y) == pytest.approx(-np.mean(np.log(p[np.arange(n), y])), rel=1e-13)
+        np.testing.assert_allclose(ce.backward(), (p - np.eye(4)[y]) / n, rtol=1e-12, atol=1e-17)
+
+
 def test_accuracy():
     assert accuracy(np.eye(3), np.array([0, 1, 1])) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="scores must have shape"):

@@ -285,3 +285,41 @@ def test_backward_without_input_grad_gives_the_same_parameter_gradients():
     for before, p in zip(full, model.parameters()):
         np.testing.assert_array_equal(before, p.grad)
     assert dx.shape == x.shape
+
+
+def test_a_model_checks_its_input_for_nan_once_at_the_first_layer():
+    model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\): the input contains NaN"):
+        model(np.array([[1.0, np.nan]]))
+    # Later layers trust the numbers the model computed itself: an overflow
+    # inside the model reaches the output (and the loss, which fit() checks).
+    model[0].weight.data[...] = np.inf
+    with np.errstate(invalid="ignore"):
+        out = model(np.array([[1.0, -1.0]]))
+    assert not np.isfinite(out).any()
+    # A layer called on its own still checks, unless told not to.
+    with pytest.raises(ValueError, match="NaN"):
+        model[2](np.full((1, 3), np.nan))
+    assert np.isnan(model[2].forward(np.full((1, 3), np.nan), check_finite=False)).all()
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (300, 300)])  # kept zeros, and the broadcast zero
+def test_relu_is_max_with_zero_at_every_size(shape):
+    x = np.random.default_rng(0).standard_normal(shape)
+    x[0, 0] = -0.0
+    out = ReLU()(x)
+    np.testing.assert_array_equal(out, np.maximum(x, 0.0))
+    assert out.flags.writeable and not np.shares_memory(out, x)
+
+
+def test_shared_constant_arrays_cannot_be_changed():
+    from backprop._vectors import arange, ones, zeros
+
+    for array in (ones(4), arange(4), zeros((2, 2))):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 7
+    layer = Linear(3, 2, rng=0)
+    layer(batch(4, 3))
+    layer.backward(np.ones((4, 2)))
+    np.testing.assert_array_equal(layer.bias.grad, [4.0, 4.0])  # 1^T G: G summed over the batch
+    np.testing.assert_array_equal(ones(4), 1.0)

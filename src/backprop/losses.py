@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from backprop._vectors import arange, ones
+
 __all__ = ["MSELoss", "SoftmaxCrossEntropy", "softmax", "log_softmax", "accuracy"]
 
 
@@ -70,8 +72,10 @@ def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
 
 def _batch(value: Any, name: str) -> np.ndarray:
     array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be a batch of shape (N, outputs), got {array.shape}")
+    if array.ndim != 2 or array.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a batch of shape (N, outputs) with N >= 1, got {array.shape}"
+        )
     return array
 
 
@@ -147,17 +151,25 @@ class SoftmaxCrossEntropy:
             raise TypeError(
                 f"SoftmaxCrossEntropy: labels must be integers, got dtype {labels.dtype}"
             )
-        classes = z.shape[1]
-        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        n, classes = z.shape
+        # As unsigned integers, negative labels wrap round to huge numbers:
+        # one maximum checks both ends of the range.
+        if labels.astype(np.uint64).max() >= classes:
             raise ValueError(
                 f"SoftmaxCrossEntropy: labels must be integers in [0, {classes}), "
                 f"got values from {labels.min()} to {labels.max()}"
             )
-        log_p = log_softmax(z)
-        rows = np.arange(z.shape[0])
-        self._probs = np.exp(log_p)
+        # log softmax(z)[i, k] = shifted[i, k] - log(total[i]), with
+        # shifted = z - max(z) so that every exp is at most 1 (no overflow).
+        shifted = z - z.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.dot(ones(classes))  # the row sums, as one product
+        # L_i = log(total_i) - shifted[i, y_i]; the loss is their mean.
+        value = float(ones(n).dot(np.log(total) - shifted[arange(n), labels])) / n
+        exp /= total[:, None]  # softmax(z): the probabilities, reusing the exp array
+        self._probs = exp
         self._labels = labels
-        return float(0.0 - np.mean(log_p[rows, labels]))  # (0.0 - x, not -x: no "-0.0")
+        return value
 
     def backward(self) -> np.ndarray:
         """:math:`\\partial L / \\partial z` for the last call: ``(softmax(z) - onehot(y)) / N``."""
@@ -165,7 +177,7 @@ class SoftmaxCrossEntropy:
             raise RuntimeError(
                 "SoftmaxCrossEntropy: backward() was called before the loss was computed"
             )
-        grad = self._probs.copy()
-        grad[np.arange(grad.shape[0]), self._labels] -= 1.0
-        grad /= grad.shape[0]
+        n = self._probs.shape[0]
+        grad = self._probs / n
+        grad[arange(n), self._labels] -= 1.0 / n
         return grad
