@@ -104,25 +104,32 @@ def autorange(fn: Callable[[], object], minimum: float = 0.02) -> int:
         number *= 10
 
 
-def time_per_call(fn: Callable[[], object], number: int = 1) -> tuple[float, float]:
+def time_per_call(fn: Callable[[], object], number: int = 1, *, keep: bool = True) -> tuple[float, float]:
     """Seconds per call of ``fn`` over ``number`` back-to-back calls: (wall, process CPU).
 
-    What ``fn`` returns is kept until the clocks stop, so that freeing it (a
-    whole computation graph, say) is not timed: reference counting would free
-    an acyclic graph at once, inside the timing, while a graph full of cycles
-    would wait for the garbage collector, outside it.
+    With ``keep`` (the default), what ``fn`` returns is kept until the clocks
+    stop, so that freeing it (a whole computation graph, say) is not timed:
+    reference counting would free an acyclic graph at once, inside the
+    timing, while a graph full of cycles would wait for the garbage
+    collector, outside it. Without ``keep``, each result is dropped at once,
+    as in a loop that reuses its memory: right for timing single array calls,
+    where keeping thousands of results would time fresh memory instead.
     """
-    kept = [None] * number
+    kept = [None] * number if keep else None
     wall, cpu = time.perf_counter(), time.process_time()
-    for i in range(number):
-        kept[i] = fn()
+    if kept is not None:
+        for i in range(number):
+            kept[i] = fn()
+    else:
+        for _ in range(number):
+            fn()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     del kept
     return wall / number, cpu / number
 
 
 def interleaved_medians(
-    fns: dict[str, Callable[[], object]], repeats: int, minimum: float = 0.02
+    fns: dict[str, Callable[[], object]], repeats: int, minimum: float = 0.02, *, keep: bool = True
 ) -> dict[str, dict[str, float]]:
     """Time several functions in turn, ``repeats`` rounds; median and spread of each.
 
@@ -135,7 +142,7 @@ def interleaved_medians(
     for _ in range(repeats):
         for name, fn in fns.items():
             gc.collect()
-            samples[name].append(time_per_call(fn, numbers[name]))
+            samples[name].append(time_per_call(fn, numbers[name], keep=keep))
     return {name: summary(values) for name, values in samples.items()}
 
 

@@ -13,6 +13,10 @@ are run in turn (ours, PyTorch float64, PyTorch float32, ours, ...) so that load
 from other processes hits them alike. Reported: the median time per epoch
 (after one warm-up epoch), the last epoch's mean loss and the test accuracy.
 
+Two more measurements explain the times: the *floor*, an epoch's 8 matrix
+products per step timed alone (taking turns with the contestants), and the
+price of single small calls in NumPy and PyTorch on one batch's arrays.
+
 Target: ``backprop.nn`` at most 0.5x PyTorch float64's time per epoch.
 
 PyTorch is optional (``pip install -r benchmarks/requirements.txt``); without
@@ -30,6 +34,51 @@ LAYERS = (64, 128, 64, 10)
 LEARNING_RATE = 0.1
 BATCH = 32
 EPOCHS = 40
+FLOOR = "matrix products alone (NumPy)"
+
+
+def price_of_a_call(np, torch, rows: int, inputs: int, outputs: int, width: int, *,
+                    quick: bool) -> list[dict]:
+    """Median time of single calls on one batch's arrays, NumPy next to PyTorch float64.
+
+    The product is the output layer's (``rows x inputs`` by ``inputs x
+    outputs``), the sum and the ReLU work on a hidden layer's ``rows x width``
+    batch. At these sizes a call costs little more than its fixed overhead,
+    which is what decides the epoch times above.
+    """
+    generator = np.random.default_rng(3)
+    X = generator.standard_normal((rows, inputs))
+    W = generator.standard_normal((inputs, outputs))
+    G = generator.standard_normal((rows, width))
+    ones = np.ones(rows)
+    zeros = np.zeros_like(G)
+    one = np.ones(1)
+    X_t, W_t, G_t, one_t = (torch.from_numpy(a) for a in (X, W, G, one))
+    W_grad_t = W_t.clone().requires_grad_(True)
+    shape = f"{rows}x{inputs} by {inputs}x{outputs}"
+    cases = [
+        # (operation, library, code as written, function)
+        (f"matrix product, {shape}", "NumPy", "X @ W", lambda: X @ W),
+        (f"matrix product, {shape}", "NumPy", "X.dot(W)", lambda: X.dot(W)),
+        (f"matrix product, {shape}", "PyTorch", "X @ W", lambda: X_t @ W_t),
+        (f"matrix product, {shape}", "PyTorch", "X @ W, W requires grad", lambda: X_t @ W_grad_t),
+        (f"sum over the batch, {rows}x{width}", "NumPy", "G.sum(axis=0)", lambda: G.sum(axis=0)),
+        (f"sum over the batch, {rows}x{width}", "NumPy", "ones.dot(G)", lambda: ones.dot(G)),
+        (f"sum over the batch, {rows}x{width}", "PyTorch", "G.sum(0)", lambda: G_t.sum(0)),
+        (f"ReLU, {rows}x{width}", "NumPy", "np.maximum(G, 0.0)", lambda: np.maximum(G, 0.0)),
+        (f"ReLU, {rows}x{width}", "NumPy", "np.maximum(G, zeros)", lambda: np.maximum(G, zeros)),
+        (f"ReLU, {rows}x{width}", "PyTorch", "torch.relu(G)", lambda: torch.relu(G_t)),
+        ("add 1 to a 1-element array", "NumPy", "a + 1.0", lambda: one + 1.0),
+        ("add 1 to a 1-element array", "PyTorch", "a + 1.0", lambda: one_t + 1.0),
+    ]
+    timings = _common.interleaved_medians(
+        {i: fn for i, (*_, fn) in enumerate(cases)}, repeats=3 if quick else 15, minimum=0.01,
+        keep=False,
+    )
+    return [
+        {"operation": operation, "library": library, "code": code, "call": timings[i]}
+        for i, (operation, library, code, _) in enumerate(cases)
+    ]
 
 
 def main() -> None:
@@ -43,7 +92,7 @@ def main() -> None:
         return
     import numpy as np
 
-    from backprop.benchmarks_report import torch_table, torch_verdict
+    from backprop.benchmarks_report import calls_table, torch_floor, torch_table, torch_verdict
     from backprop.datasets import load_digits, train_test_split
     from backprop.losses import SoftmaxCrossEntropy, accuracy
     from backprop.nn import Linear, ReLU, Sequential
@@ -114,6 +163,37 @@ def main() -> None:
 
         return epoch, test_accuracy
 
+    # ------------------------------------- the floor: the matrix products alone
+    # Every training step multiplies 8 matrices, in both libraries: 3 forward,
+    # 3 weight gradients X^T G and 2 input gradients G W^T (the first layer's
+    # is skipped). Timing just those products, on arrays of the same shapes,
+    # shows how much of an epoch is arithmetic and how much is overhead.
+    batch_sizes = [len(orders[0][start:start + BATCH]) for start in range(0, n, BATCH)]
+    floor_rng = np.random.default_rng(2)
+    weights = [floor_rng.standard_normal((a, b)) for a, b in zip(LAYERS, LAYERS[1:])]
+    weight_grads = [np.empty_like(W) for W in weights]
+    arrays = {}  # per batch size: the inputs and the output gradients of each layer
+    for size in set(batch_sizes):
+        inputs = [floor_rng.standard_normal((size, a)) for a in LAYERS[:-1]]
+        grads = [floor_rng.standard_normal((size, b)) for b in LAYERS[1:]]
+        outputs = [np.empty((size, b)) for b in LAYERS[1:]]
+        input_grads = [np.empty((size, a)) for a in LAYERS[:-1]]
+        arrays[size] = inputs, grads, outputs, input_grads
+
+    def epoch_floor(order):
+        for size in batch_sizes:
+            inputs, grads, outputs, input_grads = arrays[size]
+            for X, W, Y in zip(inputs, weights, outputs):
+                np.dot(X, W, out=Y)  # forward
+            for X, G, dW in zip(inputs, grads, weight_grads):
+                np.dot(X.T, G, out=dW)  # weight gradients
+            for G, W, dX in zip(grads[1:], weights[1:], input_grads[1:]):
+                np.dot(G, W.T, out=dX)  # input gradients, but not the first layer's
+        return float("nan")
+
+    pairs = list(zip(LAYERS, LAYERS[1:]))
+    flops_per_sample = 2 * (2 * sum(a * b for a, b in pairs) + sum(a * b for a, b in pairs[1:]))
+
     torch64, torch64_accuracy = torch_contestant(torch.float64)
     torch32, torch32_accuracy = torch_contestant(torch.float32)
     contestants = {
@@ -121,10 +201,11 @@ def main() -> None:
         "PyTorch float64": (torch64, torch64_accuracy),
         "PyTorch float32": (torch32, torch32_accuracy),
     }
-    samples = {name: [] for name in contestants}
-    losses = {name: [] for name in contestants}
+    timed = {**{name: epoch for name, (epoch, _) in contestants.items()}, FLOOR: epoch_floor}
+    samples = {name: [] for name in timed}
+    losses = {name: [] for name in timed}
     for e, order in enumerate(orders):
-        for name, (epoch, _) in contestants.items():
+        for name, epoch in timed.items():
             result = []
             timing = _common.time_per_call(lambda: result.append(epoch(order)))
             losses[name].append(result[0])
@@ -142,6 +223,13 @@ def main() -> None:
             "final_loss": losses[name][-1],
             "test_accuracy": test_accuracy(),
         })
+    calls = price_of_a_call(np, torch, BATCH, LAYERS[2], LAYERS[3], LAYERS[1], quick=args.quick)
+    floor = {
+        "implementation": FLOOR,
+        "epoch": _common.summary(samples[FLOOR]),
+        "products_per_step": 8,
+        "flops_per_epoch": flops_per_sample * n,
+    }
     gap = max(abs(a - b) for a, b in zip(losses["backprop.nn float64"], losses["PyTorch float64"]))
     payload = {
         "benchmark": NAME,
@@ -162,8 +250,12 @@ def main() -> None:
             "max_loss_gap_float64": gap,
         },
         "results": results,
+        "floor": floor,
+        "calls": calls,
     }
     print(torch_table(payload))
+    print(torch_floor(payload))
+    print(calls_table(payload))
     print(f"largest gap between the float64 loss curves: {gap:.1e}")
     print(torch_verdict(payload))
     if not args.quick:

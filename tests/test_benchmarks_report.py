@@ -173,6 +173,33 @@ def test_torch_verdict_is_computed():
     assert "     0.51" in report.torch_table(result)
 
 
+def test_torch_floor_subtracts_the_arithmetic():
+    result = copy.deepcopy(committed("torch"))
+    result["floor"]["epoch"]["median_s"] = 0.002
+    result["floor"]["flops_per_epoch"] = 100e6
+    times = {r["implementation"]: r["epoch"] for r in result["results"]}
+    times["backprop.nn float64"]["median_s"] = 0.003
+    times["PyTorch float64"]["median_s"] = 0.010
+    assert report.torch_floor(result).splitlines() == [
+        "matrix products alone: 2.00 ms per epoch (100 million flops, 50 GFLOP/s)",
+        "backprop.nn float64 adds 1.00 ms (0.5x the arithmetic)",
+        "PyTorch float64 adds 8.00 ms (4.0x the arithmetic)",
+    ]
+
+
+def test_torch_results_hold_the_floor_and_the_calls():
+    result = committed("torch")
+    layers = result["settings"]["layers"]
+    pairs = list(zip(layers, layers[1:]))
+    per_sample = 2 * (2 * sum(a * b for a, b in pairs) + sum(a * b for a, b in pairs[1:]))
+    assert result["floor"]["flops_per_epoch"] == per_sample * result["settings"]["train_samples"]
+    libraries = {c["library"] for c in result["calls"]}
+    assert libraries == {"NumPy", "PyTorch"}
+    lines = report.calls_table(result).splitlines()
+    assert len(lines) == 1 + len(result["calls"])
+    assert lines[1].startswith("matrix product, ") and lines[2].startswith(" ")  # operation named once
+
+
 def test_engine_verdict_is_computed():
     result = copy.deepcopy(committed("engine"))
     rows = {r["engine"]: r for r in result["results"]}

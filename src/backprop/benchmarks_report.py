@@ -240,6 +240,38 @@ def _torch_reference(result: dict[str, Any]) -> float:
                 if r["implementation"] == "PyTorch float64")["epoch"]["median_s"]
 
 
+def torch_floor(result: dict[str, Any]) -> str:
+    """How much of an epoch the matrix products alone take, and what each library adds to them.
+
+    The floor is the 8 matrix products of every training step, timed alone on
+    arrays of the same shapes; the rest of an epoch is overhead: the other
+    NumPy or PyTorch calls, and the Python around them.
+    """
+    floor = result["floor"]
+    floor_s = floor["epoch"]["median_s"]
+    lines = [
+        f"matrix products alone: {format_time(floor_s)} per epoch "
+        f"({floor['flops_per_epoch'] / 1e6:.0f} million flops, {floor['flops_per_epoch'] / floor_s / 1e9:.0f} GFLOP/s)"
+    ]
+    for r in result["results"]:
+        if r["implementation"] in ("backprop.nn float64", "PyTorch float64"):
+            rest = r["epoch"]["median_s"] - floor_s
+            lines.append(f"{r['implementation']} adds {format_time(rest)} "
+                         f"({rest / floor_s:.1f}x the arithmetic)")
+    return "\n".join(lines)
+
+
+def calls_table(result: dict[str, Any]) -> str:
+    """Median time of one call of each small operation, in NumPy and in PyTorch float64."""
+    rows = []
+    previous = None
+    for c in result["calls"]:
+        rows.append([c["operation"] if c["operation"] != previous else "", c["library"],
+                     c["code"], format_time(c["call"]["median_s"])])
+        previous = c["operation"]
+    return table(["operation", "library", "call", "time"], rows, left=3)
+
+
 def torch_verdict(result: dict[str, Any]) -> str:
     """Whether ``backprop.nn``'s epoch took at most :data:`TARGETS` ``['torch']`` of PyTorch float64's."""
     limit = TARGETS["torch"]

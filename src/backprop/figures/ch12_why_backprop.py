@@ -20,6 +20,7 @@ NUMERIC = "#d1495b"
 CENTRAL = "#edae49"
 TORCH = "#66788a"
 TARGET = "#2e7d32"
+FLOOR = "#b0b7bf"
 
 
 @figure("ch12-gradient-cost.svg")
@@ -105,13 +106,14 @@ def derivative_accuracy() -> Figure:
 
 @figure("ch12-torch.svg")
 def torch_speed() -> Figure:
-    """Median time per training epoch of backprop.nn and PyTorch."""
+    """Median time per training epoch of backprop.nn and PyTorch, and of the matrix products alone."""
     result = load("torch")
-    rows = result["results"]
-    fig, ax = new_figure(7.0, 2.8)
+    rows = result["results"] + ([result["floor"]] if "floor" in result else [])
+    fig, ax = new_figure(7.0, 3.1)
     names = [r["implementation"] for r in rows]
     times = np.array([r["epoch"]["median_s"] for r in rows]) * 1e3
-    colors = [BACKPROP if name.startswith("backprop") else TORCH for name in names]
+    colors = [BACKPROP if name.startswith("backprop") else TORCH if name.startswith("PyTorch")
+              else FLOOR for name in names]
     bars = ax.barh(range(len(rows)), times, color=colors)
     ax.bar_label(bars, [f"{t:.1f} ms" for t in times], padding=3, fontsize=9)
     reference = next(r for r in rows if r["implementation"] == "PyTorch float64")
