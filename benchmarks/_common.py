@@ -213,12 +213,20 @@ def _blas_threads() -> int | None:
 
 
 def _git_commit() -> str | None:
+    """The commit measured, with "-dirty" when tracked files differ from it."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=10)
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    if not commit:
+        return None
+    # The results files themselves are what a run rewrites: they do not count.
+    changed = [line for line in changed.splitlines() if "benchmarks/results/" not in line
+               and "docs/12-why-backprop.md" not in line]
+    return commit + ("-dirty" if changed else "")
 
 
 def machine(threads: int, extra: dict | None = None) -> dict:
