@@ -256,6 +256,20 @@ def machine(threads: int, extra: dict | None = None) -> dict:
     return info
 
 
+def skip(package: str, name: str) -> None:
+    """Say that benchmark ``name`` needs ``package``, which is not installed, and how to get it."""
+    print(f"{package} is not installed: bench_{name} skipped, results/{name}.json left as it was.\n"
+          "Install it with: .venv/bin/python -m pip install -r benchmarks/requirements.txt")
+
+
+def finish(name: str, payload: dict, args: argparse.Namespace, *reports: str) -> None:
+    """Print the ``reports`` (tables, verdicts), then write the results unless ``--quick``."""
+    for report in reports:
+        print(report)
+    if not args.quick:
+        write(name, payload, args.output)
+
+
 def write(name: str, payload: dict, output: Path | None = None) -> Path:
     """Write ``payload`` as ``benchmarks/results/<name>.json`` (or ``output``)."""
     path = output or RESULTS / f"{name}.json"

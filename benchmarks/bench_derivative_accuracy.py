@@ -138,10 +138,7 @@ def main() -> None:
                      "hindsight_steps": "1e-1 ... 1e-15"},
         "results": rows,
     }
-    print(accuracy_table(payload))
-    print(accuracy_verdict(payload))
-    if not args.quick:
-        _common.write(NAME, payload, args.output)
+    _common.finish(NAME, payload, args, accuracy_table(payload), accuracy_verdict(payload))
 
 
 if __name__ == "__main__":

@@ -86,8 +86,7 @@ def main() -> None:
         import micrograd
         from micrograd.engine import Value as MicrogradValue
     except ImportError:
-        print("micrograd is not installed: bench_engine skipped, results/engine.json left as it was.\n"
-              "Install it with: .venv/bin/python -m pip install -r benchmarks/requirements.txt")
+        _common.skip("micrograd", NAME)
         return
     from backprop.benchmarks_report import engine_table, engine_verdict
     from backprop.datasets import two_moons
@@ -202,10 +201,7 @@ def main() -> None:
         },
         "results": results,
     }
-    print(engine_table(payload))
-    print(engine_verdict(payload))
-    if not args.quick:
-        _common.write(NAME, payload, args.output)
+    _common.finish(NAME, payload, args, engine_table(payload), engine_verdict(payload))
 
 
 def _version(package: str) -> str | None:

@@ -170,10 +170,8 @@ def main() -> None:
         },
         "results": results,
     }
-    print(gradient_cost_table(payload))
-    print(gradient_cost_verdict(payload))
-    if not args.quick:
-        _common.write(NAME, payload, args.output)
+    _common.finish(NAME, payload, args,
+                   gradient_cost_table(payload), gradient_cost_verdict(payload))
 
 
 if __name__ == "__main__":

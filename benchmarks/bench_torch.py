@@ -37,8 +37,7 @@ EPOCHS = 40
 FLOOR = "matrix products alone (NumPy)"
 
 
-def price_of_a_call(np, torch, rows: int, inputs: int, outputs: int, width: int, *,
-                    quick: bool) -> list[dict]:
+def price_of_a_call(rows: int, inputs: int, outputs: int, width: int, *, quick: bool) -> list[dict]:
     """Median time of single calls on one batch's arrays, NumPy next to PyTorch float64.
 
     The product is the output layer's (``rows x inputs`` by ``inputs x
@@ -46,6 +45,8 @@ def price_of_a_call(np, torch, rows: int, inputs: int, outputs: int, width: int,
     batch. At these sizes a call costs little more than its fixed overhead,
     which is what decides the epoch times above.
     """
+    import numpy as np  # imported by main() already, after the thread count was set
+    import torch
     generator = np.random.default_rng(3)
     X = generator.standard_normal((rows, inputs))
     W = generator.standard_normal((inputs, outputs))
@@ -87,8 +88,7 @@ def main() -> None:
     try:
         import torch
     except ImportError:
-        print("PyTorch is not installed: bench_torch skipped, results/torch.json left as it was.\n"
-              "Install it with: .venv/bin/python -m pip install -r benchmarks/requirements.txt")
+        _common.skip("PyTorch", NAME)
         return
     import numpy as np
 
@@ -223,7 +223,7 @@ def main() -> None:
             "final_loss": losses[name][-1],
             "test_accuracy": test_accuracy(),
         })
-    calls = price_of_a_call(np, torch, BATCH, LAYERS[2], LAYERS[3], LAYERS[1], quick=args.quick)
+    calls = price_of_a_call(BATCH, LAYERS[2], LAYERS[3], LAYERS[1], quick=args.quick)
     floor = {
         "implementation": FLOOR,
         "epoch": _common.summary(samples[FLOOR]),
@@ -253,13 +253,10 @@ def main() -> None:
         "floor": floor,
         "calls": calls,
     }
-    print(torch_table(payload))
-    print(torch_floor(payload))
-    print(calls_table(payload))
-    print(f"largest gap between the float64 loss curves: {gap:.1e}")
-    print(torch_verdict(payload))
-    if not args.quick:
-        _common.write(NAME, payload, args.output)
+    _common.finish(NAME, payload, args, torch_table(payload), torch_floor(payload),
+                   calls_table(payload),
+                   f"largest gap between the float64 loss curves: {gap:.1e}",
+                   torch_verdict(payload))
 
 
 if __name__ == "__main__":
