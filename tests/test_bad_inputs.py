@@ -87,6 +87,8 @@ CATALOGUE = [
     ("ReLU backward before forward", lambda: nn.ReLU().backward(np.ones((1, 3))), RuntimeError, "forward"),
     ("Sequential wrong grad shape", lambda: (lambda m: (m(np.ones((4, 2))), m.backward(np.ones((4, 2)))))(_model()), ValueError, "(4, 2)"),
     ("Sequential non-layer", lambda: nn.Sequential(nn.ReLU(), "relu"), TypeError, ""),
+    ("Linear string rng", lambda: nn.Linear(2, 3, rng="0"), TypeError, "rng must be"),
+    ("fit string seed", lambda: (lambda m: nn.fit(m, losses.MSELoss(), optim.SGD(m.parameters()), X3, Y3, seed="0"))(nn.Sequential(nn.Linear(1, 1, rng=0))), TypeError, "seed must be"),
     ("Linear NaN input", lambda: nn.Linear(2, 3)(np.array([[1.0, math.nan]])), ValueError, "NaN"),
     # losses and optimizers
     ("cross-entropy label out of range", lambda: losses.SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0, 3])), ValueError, "label"),

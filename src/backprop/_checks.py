@@ -35,12 +35,16 @@ def finite_real(value: Any, name: str, *, minimum: float | None = None) -> float
     return value
 
 
-def generator(seed: Any) -> np.random.Generator:
-    """A NumPy generator from an integer seed (or an existing generator)."""
+def generator(seed: Any, name: str = "seed", *, allow_none: bool = False) -> np.random.Generator:
+    """A NumPy generator from an integer seed (or an existing generator), else raise naming ``name``.
+
+    With ``allow_none``, ``None`` gives a generator seeded from the operating system.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
+    if seed is None and allow_none:
+        return np.random.default_rng()
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise TypeError(
-            f"seed must be a non-negative integer or a numpy Generator, got {seed!r}"
-        )
+        accepted = "None, a non-negative integer seed" if allow_none else "a non-negative integer"
+        raise TypeError(f"{name} must be {accepted} or a numpy Generator, got {seed!r}")
     return np.random.default_rng(int(seed))

@@ -31,13 +31,12 @@ whole batch: there is no Python loop over samples or neurons.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from backprop._checks import positive_int
+from backprop._checks import generator, positive_int
 from backprop._vectors import ones, zeros
 
 __all__ = [
@@ -126,14 +125,6 @@ class Module:
         return grad_out
 
 
-def _generator(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be None, a non-negative integer seed or a numpy Generator, got {rng!r}")
-
-
 class Linear(Module):
     """A fully connected layer: ``y = x @ weight + bias``.
 
@@ -173,7 +164,7 @@ class Linear(Module):
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         gain = 2.0 if init == "he" else 1.0
         scale = math.sqrt(gain / self.in_features)
-        rng = _generator(rng)
+        rng = generator(rng, "rng", allow_none=True)
         self.weight = Parameter(
             scale * rng.standard_normal((self.in_features, self.out_features)), "weight"
         )
@@ -418,7 +409,7 @@ def fit(
         raise ValueError(f"X must be a batch of shape (N, features), got {X.shape}")
     if y.shape[:1] != X.shape[:1]:
         raise ValueError(f"y must have one row per sample of X ({X.shape[0]}), got shape {y.shape}")
-    rng = _generator(seed)
+    rng = generator(seed, "seed", allow_none=True)
     n = X.shape[0]
     n_batches = -(-n // batch_size)
     history: list[float] = []
