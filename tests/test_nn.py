@@ -323,3 +323,19 @@ def test_shared_constant_arrays_cannot_be_changed():
     layer.backward(np.ones((4, 2)))
     np.testing.assert_array_equal(layer.bias.grad, [4.0, 4.0])  # 1^T G: G summed over the batch
     np.testing.assert_array_equal(ones(4), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("init", "expected"),
+    [("lecun", (1 / 400) ** 0.5), ("he", (2 / 400) ** 0.5), ("glorot", (2 / 700) ** 0.5), ("xavier", (2 / 700) ** 0.5)],
+)
+def test_init_schemes_draw_weights_with_the_literature_standard_deviation(init, expected):
+    weight = Linear(400, 300, rng=0, init=init).weight.data
+    assert abs(weight.std() / expected - 1) < 0.01  # 120,000 draws: the sample std is within 0.4 %
+    assert abs(weight.mean()) < 0.01 * expected
+
+
+@pytest.mark.parametrize("init", ["normal", "Xavier", "", None, 2])
+def test_unknown_init_names_the_accepted_values(init):
+    with pytest.raises(ValueError, match=r"init must be one of 'lecun', 'glorot', 'xavier', 'he', got"):
+        Linear(3, 2, init=init)

@@ -48,9 +48,12 @@ __all__ = [
     "Sigmoid",
     "Sequential",
     "fit",
+    "init_std",
 ]
 
-INITS = ("he", "xavier")
+#: The initialisation schemes of :class:`Linear`, by their names in the
+#: literature, and the standard deviation each draws the weights with.
+INITS = ("lecun", "glorot", "xavier", "he")
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -125,15 +128,41 @@ class Module:
         return grad_out
 
 
+def init_std(init: str, in_features: int, out_features: int) -> float:
+    """The standard deviation of the initial weights of a ``Linear(in_features, out_features)``.
+
+    >>> init_std("lecun", 100, 10), init_std("he", 100, 10), init_std("glorot", 100, 10)
+    (0.1, 0.1414213562373095, 0.13483997249264842)
+    >>> init_std("normal", 100, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: init must be one of 'lecun', 'glorot', 'xavier', 'he', got 'normal'
+    """
+    if init == "he":
+        return math.sqrt(2.0 / in_features)
+    if init == "lecun":
+        return math.sqrt(1.0 / in_features)
+    if init in ("glorot", "xavier"):
+        return math.sqrt(2.0 / (in_features + out_features))
+    names = ", ".join(repr(name) for name in INITS)
+    raise ValueError(f"init must be one of {names}, got {init!r}")
+
+
 class Linear(Module):
     """A fully connected layer: ``y = x @ weight + bias``.
 
     ``weight`` has shape ``(in_features, out_features)``: column ``j`` holds
-    the weights of neuron ``j``. ``bias`` has shape ``(out_features,)``. The
-    weights are drawn from a normal distribution with standard deviation
-    :math:`\\sqrt{2/\\text{in\\_features}}` (``init="he"``, for ReLU networks)
-    or :math:`\\sqrt{1/\\text{in\\_features}}` (``init="xavier"``, for tanh and
-    sigmoid); the bias starts at zero.
+    the weights of neuron ``j``. ``bias`` has shape ``(out_features,)`` and
+    starts at zero. The weights are drawn from a normal distribution with mean
+    0 and a standard deviation set by ``init``, with
+    :math:`d_\\text{in}` = ``in_features`` and :math:`d_\\text{out}` = ``out_features``:
+
+    - ``"he"`` (the default; He et al., 2015): :math:`\\sqrt{2/d_\\text{in}}`,
+      for ReLU, which zeroes about half of its inputs;
+    - ``"lecun"`` (LeCun et al., 1998): :math:`\\sqrt{1/d_\\text{in}}`;
+    - ``"glorot"``, also called ``"xavier"`` (Glorot and Bengio, 2010):
+      :math:`\\sqrt{2/(d_\\text{in} + d_\\text{out})}`, a compromise between
+      keeping the forward signal and the backward gradient the same size.
 
     Backward, for a batch ``x`` and ``G = grad_out``:
     ``weight.grad = x.T @ G``, ``bias.grad = G.sum(axis=0)``, and it returns
@@ -160,10 +189,7 @@ class Linear(Module):
     ) -> None:
         self.in_features = positive_int(in_features, "in_features")
         self.out_features = positive_int(out_features, "out_features")
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
-        gain = 2.0 if init == "he" else 1.0
-        scale = math.sqrt(gain / self.in_features)
+        scale = init_std(init, self.in_features, self.out_features)
         rng = generator(rng, "rng", allow_none=True)
         self.weight = Parameter(
             scale * rng.standard_normal((self.in_features, self.out_features)), "weight"

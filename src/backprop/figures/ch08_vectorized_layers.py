@@ -45,7 +45,7 @@ def layer_shapes() -> Figure:
 
 def _step_errors(steps: np.ndarray) -> list[float]:
     rng = np.random.default_rng(0)
-    model = Sequential(Linear(4, 5, rng=rng, init="xavier"), Tanh(), Linear(5, 3, rng=rng, init="xavier"))
+    model = Sequential(Linear(4, 5, rng=rng, init="lecun"), Tanh(), Linear(5, 3, rng=rng, init="lecun"))
     x = rng.normal(size=(8, 4))
     return [gradcheck(model, x, h=float(h)).max_error for h in steps]
 
