@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from backprop.calculus import partial
-from backprop.engine import Value, topological_order
+from backprop.engine import Value, topological_order, zero_grad
 from backprop.twolayer import START, grad_analytic
 
 # ------------------------------------------------------- each operation
@@ -117,6 +117,7 @@ def test_node_used_twice_in_one_operation():
     a = Value(3.0)
     (a * a).backward()
     assert a.grad == 6.0
+    a.grad = 0.0
     (a + a).backward()
     assert a.grad == 2.0
 
@@ -133,20 +134,58 @@ def test_node_used_along_several_paths():
     assert c.grad == pytest.approx(2 * c.data + a.data)
 
 
-def test_backward_twice_gives_the_same_gradients():
+def test_backward_twice_doubles_the_leaves_and_recomputes_the_rest():
     a, b = Value(2.0), Value(-3.0)
-    y = (a * b + a).tanh()
+    inner = a * b + a
+    y = inner.tanh()
     y.backward()
-    first = (a.grad, b.grad)
+    first = (a.grad, b.grad, inner.grad, y.grad)
     y.backward()
-    assert (a.grad, b.grad) == first
+    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])  # leaves accumulate
+    assert (inner.grad, y.grad) == first[2:]  # intermediate nodes are fresh each pass
 
 
-def test_backward_resets_stale_gradients():
+def test_leaf_gradients_accumulate_until_zero_grad():
     a = Value(2.0)
     a.grad = 99.0
     (a * 3).backward()
+    assert a.grad == 102.0
+    zero_grad([a])
+    (a * 3).backward()
     assert a.grad == 3.0
+
+
+def test_two_outputs_sharing_a_leaf_add_up():
+    # The example: w feeds two outputs, each back-propagated once.
+    w = Value(1.5)
+    (w * 1.0).backward()
+    (w * 2.0).backward()
+    assert w.grad == 3.0  # d(w)/dw + d(2w)/dw
+
+
+def test_tied_weight_used_in_two_places_collects_both_contributions():
+    w, x = Value(0.5), Value(2.0)
+    h = (w * x).tanh()
+    y = w * h  # the same weight in the first and the second "layer"
+    y.backward()
+    t = math.tanh(0.5 * 2.0)
+    assert w.grad == pytest.approx(t + 0.5 * (1 - t * t) * 2.0, rel=1e-15)
+
+
+def test_backward_of_a_leaf_adds_one():
+    a = Value(4.0)
+    a.backward()
+    a.backward()
+    assert a.grad == 2.0
+
+
+def test_zero_grad_checks_its_argument():
+    v = Value(1.0)
+    v.grad = 5.0
+    zero_grad(v)  # a single Value is accepted too
+    assert v.grad == 0.0
+    with pytest.raises(TypeError, match=r"values\[1\] must be a Value, got float"):
+        zero_grad([v, 1.0])
 
 
 def test_topological_order_lists_inputs_first():
@@ -358,4 +397,8 @@ def test_random_expressions_backward_is_repeatable(expr, point):
         assume(False)
     first = [v.grad for v in leaves]
     y.backward()
-    assert [v.grad for v in leaves] == first
+    # Leaves accumulate: g + (the same contributions again), 2g up to rounding.
+    assert [v.grad for v in leaves] == pytest.approx([2 * g for g in first], rel=1e-9, abs=1e-6)
+    zero_grad(leaves)
+    y.backward()
+    assert [v.grad for v in leaves] == first  # cleared, the same gradients again

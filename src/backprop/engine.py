@@ -9,11 +9,12 @@ inputs and applies the chain rule at every node::
 
     input.grad += local derivative * node.grad
 
-The public interface follows Andrej Karpathy's micrograd, so code written for
-micrograd runs here: ``Value(data)``, ``.data``, ``.grad``, ``.backward()``,
-the operators ``+ - * / **`` (number exponent) and unary ``-``, their
-reflected forms (``2 * v``), and ``.relu()``, ``.tanh()``, ``.exp()``,
-``.log()``, ``.sigmoid()``.
+The public interface follows Andrej Karpathy's micrograd: ``Value(data)``,
+``.data``, ``.grad``, ``.backward()``, the operators ``+ - * / **`` (number
+exponent) and unary ``-``, their reflected forms (``2 * v``), and ``.relu()``,
+``.tanh()``, ``.exp()``, ``.log()``, ``.sigmoid()``. A script that clears the
+gradients before each ``backward()``, as micrograd's own demo does, gets the
+same gradients from both engines.
 
 Decisions a user can rely on:
 
@@ -24,8 +25,12 @@ Decisions a user can rely on:
 - An operation whose result is not a finite real number raises ``ValueError``
   (``log`` of a non-positive number, a negative base to a fractional power,
   an overflow); division by zero raises ``ZeroDivisionError`` as for floats.
-- ``backward()`` first sets the ``grad`` of every node of the graph to zero,
-  then accumulates. Calling it twice gives the same gradients, not twice them.
+- One gradient rule, PyTorch's and micrograd's: the ``grad`` of a *leaf* (a
+  ``Value`` you made yourself, such as a weight) accumulates across
+  ``backward()`` calls, and :func:`zero_grad` sets it back to zero; the
+  ``grad`` of every node computed from others is recomputed afresh by each
+  ``backward()``. Calling ``backward()`` twice on one output therefore doubles
+  the leaves' gradients, no more.
 - A node used several times (``a * a``, or ``a`` in two branches) receives the
   sum of the gradients along every path.
 - The graph is walked without recursion, so a chain 100,000 operations deep
@@ -40,7 +45,7 @@ import math
 import numbers
 from typing import Any
 
-__all__ = ["Value", "topological_order"]
+__all__ = ["Value", "topological_order", "zero_grad"]
 
 
 def _as_float(data: Any, what: str) -> float:
@@ -188,15 +193,18 @@ class Value:
     # ------------------------------------------------------------- backward
 
     def backward(self) -> None:
-        """Fill ``.grad`` of every node of the graph with d(self)/d(node).
+        """Add d(self)/d(leaf) to the ``.grad`` of every leaf of the graph.
 
-        All gradients in the graph are first reset to zero, so calling
-        ``backward()`` again gives the same result.
+        The leaves are the ``Value`` objects made directly, not by an
+        operation. Their gradients *accumulate*: clear them with
+        :func:`zero_grad` before a new ``backward()``. Every node computed by
+        an operation gets its gradient afresh, as d(self)/d(node).
         """
         order = topological_order(self)
         for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
+            if node._prev:  # an intermediate node: its gradient starts from zero
+                node.grad = 0.0
+        self.grad += 1.0  # d(self)/d(self); added, in case self is a leaf
         for node in reversed(order):  # from the output back to the inputs
             g = node.grad
             if not _isfinite(g):
@@ -245,6 +253,30 @@ def _operand(other: Any, op: str) -> Value:
 
 
 _isfinite = math.isfinite
+
+
+def zero_grad(values: Any) -> None:
+    """Set the ``.grad`` of every ``Value`` in ``values`` to zero.
+
+    Call it on the parameters before each ``backward()`` of a training loop;
+    otherwise the new gradients are added to the old ones.
+
+    >>> w = Value(3.0)
+    >>> (w * w).backward()
+    >>> (w * w).backward()
+    >>> w.grad                # 6 + 6: the leaf accumulates
+    12.0
+    >>> zero_grad([w])
+    >>> (w * w).backward()
+    >>> w.grad
+    6.0
+    """
+    if isinstance(values, Value):
+        values = (values,)
+    for i, v in enumerate(values):
+        if not isinstance(v, Value):
+            raise TypeError(f"values[{i}] must be a Value, got {type(v).__name__} {v!r}")
+        v.grad = 0.0
 _new = object.__new__
 
 

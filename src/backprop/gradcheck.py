@@ -201,7 +201,8 @@ def gradcheck(
     optionally followed by ``loss`` with ``target``; or ``f`` is itself a loss
     (a callable with ``backward()``) evaluated as ``f(x, target)``. ``x`` and
     every parameter must be float64. The parameters are restored exactly
-    afterwards; their ``.grad`` hold the analytic gradient.
+    afterwards; their ``.grad`` are cleared first and then hold the analytic
+    gradient.
     """
     x = _float64(x, "x")
     if not (isinstance(h, float) and math.isfinite(h) and h > 0):
@@ -218,6 +219,8 @@ def gradcheck(
         raise ValueError("target is required when loss is given")
 
     if is_model:
+        for p in f.parameters():  # backward adds to .grad: start from zero
+            p.grad[...] = 0.0
         out = f(x)
         if loss is None:
             R = np.random.default_rng(seed).standard_normal(out.shape)

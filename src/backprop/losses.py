@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from backprop._vectors import arange, ones
 
 __all__ = ["MSELoss", "SoftmaxCrossEntropy", "softmax", "log_softmax", "accuracy"]
 
@@ -152,24 +151,17 @@ class SoftmaxCrossEntropy:
                 f"SoftmaxCrossEntropy: labels must be integers, got dtype {labels.dtype}"
             )
         n, classes = z.shape
-        # As unsigned integers, negative labels wrap round to huge numbers:
-        # one maximum checks both ends of the range.
-        if labels.astype(np.uint64).max() >= classes:
+        if labels.min() < 0 or labels.max() >= classes:
             raise ValueError(
                 f"SoftmaxCrossEntropy: labels must be integers in [0, {classes}), "
                 f"got values from {labels.min()} to {labels.max()}"
             )
-        # log softmax(z)[i, k] = shifted[i, k] - log(total[i]), with
-        # shifted = z - max(z) so that every exp is at most 1 (no overflow).
-        shifted = z - z.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        total = exp.dot(ones(classes))  # the row sums, as one product
-        # L_i = log(total_i) - shifted[i, y_i]; the loss is their mean.
-        value = float(ones(n).dot(np.log(total) - shifted[arange(n), labels])) / n
-        exp /= total[:, None]  # softmax(z): the probabilities, reusing the exp array
-        self._probs = exp
+        shifted = z - z.max(axis=1, keepdims=True)  # every exp is at most 1: no overflow
+        log_total = np.log(np.exp(shifted).sum(axis=1))  # log sum_k e^z_ik, less the row max
+        losses = log_total - shifted[np.arange(n), labels]  # L_i = log sum_k e^z_ik - z_iy_i
+        self._probs = np.exp(shifted - log_total[:, None])  # softmax(z)
         self._labels = labels
-        return value
+        return float(losses.mean())
 
     def backward(self) -> np.ndarray:
         """:math:`\\partial L / \\partial z` for the last call: ``(softmax(z) - onehot(y)) / N``."""
@@ -178,6 +170,6 @@ class SoftmaxCrossEntropy:
                 "SoftmaxCrossEntropy: backward() was called before the loss was computed"
             )
         n = self._probs.shape[0]
-        grad = self._probs / n
-        grad[arange(n), self._labels] -= 1.0 / n
-        return grad
+        grad = self._probs.copy()
+        grad[np.arange(n), self._labels] -= 1.0  # softmax(z) - onehot(y)
+        return grad / n

@@ -6,17 +6,20 @@ A layer is an object with two methods:
   ``(N, features)``, one row per sample, remembers what its backward pass
   will need, and returns the output batch;
 - ``backward(grad_out)`` takes :math:`\\partial L / \\partial y`, the gradient
-  of the loss with respect to that output, fills the ``.grad`` of the layer's
-  parameters and returns :math:`\\partial L / \\partial x`, the gradient with
-  respect to the input, for the layer before it.
+  of the loss with respect to that output, adds the gradients of the loss
+  with respect to the layer's parameters to their ``.grad``, and returns
+  :math:`\\partial L / \\partial x`, the gradient with respect to the input,
+  for the layer before it.
 
 :class:`Linear` computes :math:`Y = XW + b`; :class:`ReLU`, :class:`Tanh`
 and :class:`Sigmoid` apply a function to every number; :class:`Sequential`
 chains any of them. :func:`fit` is the training loop of chapter 9.
 
-``backward`` *overwrites* the ``.grad`` of the parameters (it does not add to
-it), so there is no ``zero_grad`` to forget. Every operation works on the
-whole batch: there is no Python loop over samples or neurons.
+The gradient rule is the one of chapter 7's engine, and of PyTorch: a
+parameter's ``.grad`` *accumulates* across ``backward`` calls, so a parameter
+used twice collects both contributions, and :meth:`Module.zero_grad` (or the
+optimizer's ``zero_grad()``) clears it before the next step. Every operation
+works on the whole batch: there is no Python loop over samples or neurons.
 
 >>> import numpy as np
 >>> from backprop.nn import Linear, ReLU, Sequential
@@ -37,7 +40,6 @@ from typing import Any
 import numpy as np
 
 from backprop._checks import generator, positive_int
-from backprop._vectors import ones, zeros
 
 __all__ = [
     "Parameter",
@@ -83,6 +85,11 @@ class Parameter:
 
 class Module:
     """Base class of the layers: ``module(x)`` runs :meth:`forward`."""
+
+    def zero_grad(self) -> None:
+        """Set the ``.grad`` of every parameter of this module to zero."""
+        for p in self.parameters():
+            p.grad[...] = 0.0
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
@@ -164,9 +171,9 @@ class Linear(Module):
       :math:`\\sqrt{2/(d_\\text{in} + d_\\text{out})}`, a compromise between
       keeping the forward signal and the backward gradient the same size.
 
-    Backward, for a batch ``x`` and ``G = grad_out``:
-    ``weight.grad = x.T @ G``, ``bias.grad = G.sum(axis=0)``, and it returns
-    ``G @ weight.T``.
+    Backward, for a batch ``x`` and ``G = grad_out``, adds
+    ``x.T @ G`` to ``weight.grad`` and ``G.sum(axis=0)`` to ``bias.grad``, and
+    returns ``G @ weight.T``.
 
     >>> layer = Linear(2, 3, rng=0)
     >>> layer
@@ -200,36 +207,30 @@ class Linear(Module):
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
 
-    def forward(self, x: np.ndarray, *, check_finite: bool = True) -> np.ndarray:
+    def forward(self, x: np.ndarray) -> np.ndarray:
         """``x @ weight + bias`` for a batch ``x`` of shape ``(N, in_features)``.
 
-        A NaN or infinity in ``x`` raises a ValueError (it would spread to
-        every output of its row). :class:`Sequential` passes
-        ``check_finite=False`` to the layers after its first: their input is
-        the previous layer's output, and a number that overflows there still
-        shows up in the loss, which :func:`fit` checks at every step.
+        A NaN or infinity in ``x`` raises a ValueError: it would spread to
+        every output of its row.
         """
         x = self._input(x, self.in_features)
-        if check_finite and not np.isfinite(x).all():
+        if not np.isfinite(x).all():
             raise ValueError(f"{self!r}: the input contains NaN or infinity")
-        self._x = x  # kept (not copied) for the backward pass
-        # x.dot(W) is x @ W; on arrays this small, np.dot's lower per-call
-        # overhead is measurable (chapter 12).
-        y = x.dot(self.weight.data)
-        y += self.bias.data  # in place: no second (N, out) array
-        return y
+        self._x = x  # kept for the backward pass
+        return x @ self.weight.data + self.bias.data
 
     def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
-        """Fill the parameters' gradients; return dL/dX, or None when ``input_grad`` is False.
+        """Add dL/dW and dL/db to the parameters' ``.grad``; return dL/dX.
 
-        A training loop needs no gradient with respect to the data, so the
-        first layer of a model can skip that matrix product.
+        With ``input_grad=False`` it returns None instead of dL/dX: a training
+        loop needs no gradient with respect to the data, so the first layer of
+        a model can skip that matrix product.
         """
         x = self._x
         G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features))
-        np.dot(x.T, G, out=self.weight.grad)  # dL/dW = X^T G
-        np.dot(ones(G.shape[0]), G, out=self.bias.grad)  # dL/db = 1^T G: G summed over the batch
-        return G.dot(self.weight.data.T) if input_grad else None  # dL/dX = G W^T
+        self.weight.grad += x.T @ G  # dL/dW = X^T G
+        self.bias.grad += G.sum(axis=0)  # dL/db = G summed over the batch
+        return G @ self.weight.data.T if input_grad else None  # dL/dX = G W^T
 
     def parameters(self) -> list[Parameter]:
         return [self.weight, self.bias]
@@ -254,9 +255,7 @@ class _Activation(Module):
         # is accepted for a uniform interface and the gradient is always returned.
         out = self._out
         G = self._grad(grad_out, None if out is None else out.shape)
-        d = self.derivative_from_output(out)  # a fresh array, safe to overwrite
-        d *= G
-        return d
+        return G * self.derivative_from_output(out)
 
     @staticmethod
     def function(x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
@@ -283,14 +282,11 @@ class ReLU(_Activation):
 
     @staticmethod
     def function(x: np.ndarray) -> np.ndarray:
-        # max(x, 0) against an array of zeros, not the number 0.0: the same
-        # result, but NumPy only takes its fastest loop when both operands are
-        # whole arrays, about twice as fast (chapter 12 times both).
-        return np.maximum(x, zeros(x.shape))
+        return np.maximum(x, 0.0)
 
     @staticmethod
     def derivative_from_output(y: np.ndarray) -> np.ndarray:
-        return (y > 0).astype(np.float64)
+        return (y > 0).astype(np.float64)  # 1.0 where x > 0, else 0.0
 
     def kink_pattern(self) -> np.ndarray | None:
         """Which inputs of the last forward pass were above the kink at 0."""
@@ -310,9 +306,7 @@ class Tanh(_Activation):
 
     @staticmethod
     def derivative_from_output(y: np.ndarray) -> np.ndarray:
-        d = y * y
-        np.subtract(1.0, d, out=d)  # 1 - y^2, in the same array
-        return d
+        return 1.0 - y * y
 
 
 class Sigmoid(_Activation):
@@ -327,17 +321,11 @@ class Sigmoid(_Activation):
 
     @staticmethod
     def function(x: np.ndarray) -> np.ndarray:
-        s = 0.5 * x
-        np.tanh(s, out=s)  # then 0.5 + 0.5 * tanh(x / 2), in the same array
-        s *= 0.5
-        s += 0.5
-        return s
+        return 0.5 + 0.5 * np.tanh(0.5 * x)
 
     @staticmethod
     def derivative_from_output(y: np.ndarray) -> np.ndarray:
-        d = 1.0 - y
-        d *= y  # s (1 - s)
-        return d
+        return y * (1.0 - y)
 
 
 class Sequential(Module):
@@ -376,25 +364,29 @@ class Sequential(Module):
         return iter(self.layers)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        for i, layer in enumerate(self.layers):
-            # Only the model's input needs the finiteness check: the later
-            # Linear layers get numbers this model computed itself.
-            x = layer.forward(x, check_finite=False) if i and type(layer) is Linear else layer.forward(x)
+        for layer in self.layers:
+            x = layer.forward(x)
         return x
 
     def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
         if not self.layers:
             return grad_out
-        layers = self.layers
-        for i in range(len(layers) - 1, 0, -1):
-            grad_out = layers[i].backward(grad_out)
-        first = layers[0]
-        if isinstance(first, (Linear, _Activation, Sequential)):
-            return first.backward(grad_out, input_grad=input_grad)
-        return first.backward(grad_out)  # a layer of the reader's own: the plain contract
+        for layer in reversed(self.layers[1:]):
+            grad_out = layer.backward(grad_out)
+        return _backward(self.layers[0], grad_out, input_grad)
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
+
+
+def _backward(layer: Any, grad_out: np.ndarray, input_grad: bool) -> np.ndarray | None:
+    """``layer.backward(grad_out)``, telling the library's own layers whether dL/dX is needed.
+
+    A layer of the reader's own keeps the plain contract ``backward(grad_out)``.
+    """
+    if isinstance(layer, (Linear, _Activation, Sequential)):
+        return layer.backward(grad_out, input_grad=input_grad)
+    return layer.backward(grad_out)
 
 
 def fit(
@@ -417,8 +409,12 @@ def fit(
 
         prediction = model(X_batch)
         value = loss(prediction, y_batch)
-        model.backward(loss.backward(), input_grad=False)
+        optimizer.zero_grad()            # the gradients accumulate: clear them first
+        model.backward(loss.backward())  # fills every parameter's .grad
         optimizer.step()
+
+    (The backward pass of a library model skips the gradient with respect to
+    the data, which no step needs: ``input_grad=False``.)
 
     ``loss`` is a loss object (:mod:`backprop.losses`) and ``optimizer`` an
     optimizer over ``model.parameters()`` (:mod:`backprop.optim`).
@@ -452,7 +448,8 @@ def fit(
                     f"the loss became {value} at step {step} (epoch {epoch}, batch {b + 1}); "
                     "the training diverged: try a smaller learning rate"
                 )
-            model.backward(loss.backward(), input_grad=False)
+            optimizer.zero_grad()
+            _backward(model, loss.backward(), input_grad=False)
             optimizer.step()
             total += value * len(batch)
             if on_batch is not None:

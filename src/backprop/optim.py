@@ -2,7 +2,8 @@
 
 An optimizer holds a list of parameters (objects with NumPy arrays ``.data``
 and ``.grad``, such as ``model.parameters()``); each call of ``step()``
-updates every ``.data`` in place from its ``.grad``. With learning rate
+updates every ``.data`` in place from its ``.grad``, and ``zero_grad()``
+clears the gradients before the next backward pass, which adds to them. With learning rate
 :math:`\\eta` and gradient :math:`g`:
 
 - :class:`SGD`: :math:`w \\leftarrow w - \\eta g`, the seed's rule;
@@ -62,6 +63,15 @@ class _Optimizer:
                 )
         self.parameters = params
         self.lr = _rate(lr, "lr", low=0.0)
+
+    def zero_grad(self) -> None:
+        """Set the ``.grad`` of every parameter to zero, before the next backward pass.
+
+        Backward passes *add* to ``.grad`` (a parameter used twice collects
+        both contributions), so a training step clears them first.
+        """
+        for p in self.parameters:
+            p.grad[...] = 0.0
 
 
 class SGD(_Optimizer):
