@@ -107,9 +107,8 @@ def main() -> None:
 
     def forward_backward(name):
         loss = loss_of(name)
-        if name == "micrograd":  # micrograd accumulates: zero the gradients first, as its demo does
-            for p in models[name].parameters():
-                p.grad = 0
+        for p in models[name].parameters():  # both engines accumulate: clear first, as a demo does
+            p.grad = 0.0
         loss.backward()
         return loss
 

@@ -12,9 +12,12 @@ inputs and applies the chain rule at every node::
 The public interface follows Andrej Karpathy's micrograd: ``Value(data)``,
 ``.data``, ``.grad``, ``.backward()``, the operators ``+ - * / **`` (number
 exponent) and unary ``-``, their reflected forms (``2 * v``), and ``.relu()``,
-``.tanh()``, ``.exp()``, ``.log()``, ``.sigmoid()``. A script that clears the
-gradients before each ``backward()``, as micrograd's own demo does, gets the
-same gradients from both engines.
+``.tanh()``, ``.exp()``, ``.log()``, ``.sigmoid()`` (the last four are not in
+micrograd 0.1.0). Both engines follow the same gradient rule, so a script
+that calls ``backward()`` once on each freshly computed output, clearing the
+parameters' gradients when it means to, gets the same gradients from both
+(up to the last bit where the two add contributions in another order).
+Chapter 7 lists the cases where they differ.
 
 Decisions a user can rely on:
 

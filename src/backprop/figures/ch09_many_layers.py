@@ -45,6 +45,7 @@ def _seed_network_losses(make: Callable[[list], object], epochs: int = 300) -> n
     losses = []
     for _ in range(epochs):
         losses.append(mse(net(X), y))
+        optimizer.zero_grad()
         net.backward(mse.backward())
         optimizer.step()
     return np.array(losses)
