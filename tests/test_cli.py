@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from backprop.__main__ import main
+from backprop.digits import train_digits
 from tests.conftest import ROOT
 
 
@@ -35,13 +36,31 @@ def test_no_progress_bar_when_asked(capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["train-digits", "--epochs", "0"], "--epochs: must be a positive integer, got 0"),
-    (["train-digits", "--seed", "-1"], "--seed: must be a non-negative integer"),
-    (["train-digits", "--lr", "-0.1"], "--lr: must be a positive number"),
+    (["train-digits", "--epochs", "0"], "argument --epochs: epochs must be a positive integer, got 0"),
+    (["train-digits", "--epochs", "two"], "argument --epochs: epochs must be an integer, got 'two'"),
+    (["train-digits", "--seed", "-1"], "argument --seed: seed must be a non-negative integer, got -1"),
+    (["train-digits", "--lr", "-0.1"], "argument --lr: lr must be a positive number, got -0.1"),
+    (["train-digits", "--lr", "nan"], "argument --lr: lr must be a finite number, got nan"),
+    (["train-digits", "--lr", "fast"], "argument --lr: lr must be a number, got 'fast'"),
+    (["train-digits", "--batch-size", "0"], "argument --batch-size: batch_size must be a positive integer"),
     ([], "required: command"),
 ])
 def test_bad_arguments(argv, message, capsys):
     with pytest.raises(SystemExit) as exit:
         main(argv)
     assert exit.value.code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err and "_argument" not in err and "_checks" not in err
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 0}, "epochs must be a positive integer, got 0"),
+    ({"seed": -1}, "seed must be a non-negative integer, got -1"),
+    ({"lr": 0.0}, "lr must be a positive number, got 0.0"),
+    ({"hidden": 2.5}, "hidden must be a positive integer, got float 2.5"),
+    ({"batch_size": True}, "batch_size must be a positive integer, got bool True"),
+])
+def test_train_digits_checks_its_arguments_before_training(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        train_digits(**kwargs)

@@ -4,11 +4,12 @@ Each module belongs to one chapter of the book:
 
 - :mod:`backprop.calculus`: numeric derivatives, partial derivatives, the chain rule (chapters 2-4);
 - :mod:`backprop.descent`: gradient descent fitting a line (chapter 5);
-- :mod:`backprop.twolayer`: the seed's two-neuron network, three ways to its gradient (chapter 6);
+- :mod:`backprop.twolayer`: the source tutorial's two-neuron network, three ways to its gradient (chapter 6);
 - :mod:`backprop.engine`: a scalar reverse-mode autodiff engine, ``Value`` (chapter 7);
 - :mod:`backprop.nn`, :mod:`backprop.gradcheck`: vectorized layers and a gradient checker (chapter 8);
 - :mod:`backprop.losses`, :mod:`backprop.optim`: losses and optimizers (chapter 9);
-- :mod:`backprop.datasets`: the seeded synthetic sets and the shipped digits (chapters 5-11).
+- :mod:`backprop.datasets`: the seeded synthetic sets and the shipped digits (chapters 5-11);
+- :mod:`backprop.digits`: chapter 11's recipe, the digit classifier and its training loop.
 
 The core modules depend on NumPy alone; drawing lives in :mod:`backprop.figures`.
 """

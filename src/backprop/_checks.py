@@ -35,6 +35,26 @@ def finite_real(value: Any, name: str, *, minimum: float | None = None) -> float
     return value
 
 
+def positive_real(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float greater than 0, else raise naming ``name``.
+
+    The one check of every learning rate (and other step sizes) in the library.
+    """
+    value = finite_real(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return value
+
+
+def non_negative_int(value: Any, name: str) -> int:
+    """Return ``value`` if it is an integer >= 0, else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer, got {type(value).__name__} {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
 def generator(seed: Any, name: str = "seed", *, allow_none: bool = False) -> np.random.Generator:
     """A NumPy generator from an integer seed (or an existing generator), else raise naming ``name``.
 

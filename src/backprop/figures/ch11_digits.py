@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop.__main__ import DigitsRun, digits_data, train_digits
+from backprop.digits import DigitsRun, digits_data, train_digits
 from backprop.datasets import load_digits
 from backprop.figures import figure
 
