@@ -1,4 +1,4 @@
-"""The generated shapes (chapter 10) and the shipped digits (chapter 11)."""
+"""The noisy line (chapters 5 and 6), the generated shapes (chapter 10) and the shipped digits (chapter 11)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,24 @@ import shutil
 import numpy as np
 import pytest
 
-from backprop.datasets import load_digits, spiral, train_test_split, two_moons, xor
+from backprop.datasets import load_digits, noisy_line, spiral, train_test_split, two_moons, xor
 from backprop.datasets.digits import DIGITS_SHA256, _default_path
 
 GENERATORS = [xor, two_moons, spiral]
+
+
+def test_noisy_line_ranges_of_chapters_5_and_6():
+    # Chapter 5 draws x on [0, 2), chapter 6 on [0, 1), as the source tutorial
+    # does; with the same seed the uniform numbers and the noise are the same,
+    # so chapter 6's inputs are chapter 5's halved, and its targets lie as far
+    # from y = 4 + 3x.
+    X5, y5 = noisy_line(100, seed=0)
+    X6, y6 = noisy_line(100, x_max=1.0, seed=0)
+    assert X5.shape == X6.shape == y5.shape == y6.shape == (100, 1)
+    assert 0.0 <= X5.min() and X5.max() < 2.0
+    assert 0.0 <= X6.min() and X6.max() < 1.0
+    np.testing.assert_array_equal(X6, X5 / 2)
+    np.testing.assert_allclose(y6 - (4 + 3 * X6), y5 - (4 + 3 * X5), atol=1e-12)
 
 
 @pytest.mark.parametrize("make", GENERATORS)

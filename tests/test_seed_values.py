@@ -1,7 +1,7 @@
-"""The seed tutorial's derivative values are reproduced exactly, and stay printed.
+"""The source tutorial's derivative values are reproduced exactly, and stay printed.
 
 `make doctest-update` rewrites a chapter's expected outputs from the current
-code. These values are the seed's, reproducible bit for bit in IEEE
+code. These values are the source tutorial's, reproducible bit for bit in IEEE
 arithmetic, so they must never drift silently: this test fails if a chapter
 stops printing one of them, or if the computation stops producing it.
 """
@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import DOCS
 
-# (chapter, expected output line, how the seed computes it)
+# (chapter, expected output line, how the source tutorial computes it)
 SEED_VALUES = [
     ("02-derivatives.md", "4.0", "diff(sq, 2)"),
     ("02-derivatives.md", "12.0", "diff(cb, 2)"),
@@ -29,14 +29,14 @@ SEED_VALUES = [
 
 
 def seed_diff(fn, x):
-    """The seed's derivative: a forward step of 1e-12, divided by the step taken."""
+    """The source's derivative: a forward step of 1e-12, divided by the step taken."""
     delta = 0.000000000001
     x1 = x + delta
     return (fn(x1) - fn(x)) / (x1 - x)
 
 
 def seed_diffp(fn, idx, *args):
-    """The seed's partial derivative: a forward step of 1e-12, divided by 1e-12."""
+    """The source's partial derivative: a forward step of 1e-12, divided by 1e-12."""
     delta = 0.000000000001
     y = fn(*args)
     args = list(args)
@@ -67,4 +67,4 @@ def test_seed_value_is_printed_by_a_chapter_doctest(chapter, value, expression):
         example.want.strip()
         for example in doctest.DocTestParser().get_examples(text, chapter)
     ]
-    assert value in outputs, f"{chapter} no longer prints the seed's value {value}"
+    assert value in outputs, f"{chapter} no longer prints the source tutorial's value {value}"

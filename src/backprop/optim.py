@@ -6,7 +6,7 @@ updates every ``.data`` in place from its ``.grad``, and ``zero_grad()``
 clears the gradients before the next backward pass, which adds to them. With learning rate
 :math:`\\eta` and gradient :math:`g`:
 
-- :class:`SGD`: :math:`w \\leftarrow w - \\eta g`, the seed's rule;
+- :class:`SGD`: :math:`w \\leftarrow w - \\eta g`, the source tutorial's rule;
 - :class:`SGD` with ``momentum`` :math:`\\mu`: :math:`v \\leftarrow \\mu v + g`,
   :math:`w \\leftarrow w - \\eta v`, a ball that keeps rolling;
 - :class:`Adam`: running means of :math:`g` and :math:`g^2` give each number

@@ -56,7 +56,7 @@ __all__ = [
 Weights = tuple[float, float, float, float]
 Gradient = tuple[float, float, float, float]
 
-#: The seed's starting point: every weight 0.5.
+#: The source tutorial's starting point: every weight 0.5.
 START: Weights = (0.5, 0.5, 0.5, 0.5)
 
 
@@ -337,21 +337,22 @@ def train(
             try:
                 g = grad(tuple(w), xi, yi)
             except (ValueError, OverflowError) as exc:
-                raise _diverged(epoch, i, w, learning_rate) from exc
+                raise _diverged(epoch, i + 1, len(xs), w, learning_rate) from exc
             for k in range(4):
                 w[k] -= learning_rate * g[k]
             if not all(math.isfinite(v) for v in w):
-                raise _diverged(epoch, i, w, learning_rate)
+                raise _diverged(epoch, i + 1, len(xs), w, learning_rate)
         err = mean_squared_error(w, xs, ys)
         if not math.isfinite(err):
-            raise _diverged(epoch, len(xs) - 1, w, learning_rate)
+            raise _diverged(epoch, len(xs), len(xs), w, learning_rate)
         history.append(err)
     return Training((w[0], w[1], w[2], w[3]), history)
 
 
-def _diverged(epoch: int, sample: int, w: list[float], learning_rate: float) -> ValueError:
+def _diverged(epoch: int, sample: int, n: int, w: list[float], learning_rate: float) -> ValueError:
+    """The error of a run that blew up; ``epoch`` and ``sample`` count from 1."""
     weights = ", ".join(f"{v:.3g}" for v in w)
     return ValueError(
-        f"training diverged in epoch {epoch} at sample {sample}: the weights grew to "
+        f"training diverged in epoch {epoch} at sample {sample} of {n}: the weights grew to "
         f"({weights}); learning_rate={learning_rate!r} is too large, try a smaller one"
     )

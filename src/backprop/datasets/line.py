@@ -1,4 +1,8 @@
-"""A noisy straight line: the data of chapters 5 and 6."""
+"""A noisy straight line: the data of chapters 5 and 6.
+
+Like the source tutorial, chapter 5 draws ``x`` on ``[0, 2)`` (the default
+``x_max=2.0``) and chapter 6 on ``[0, 1)`` (``x_max=1.0``).
+"""
 
 from __future__ import annotations
 

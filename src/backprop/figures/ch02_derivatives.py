@@ -64,7 +64,7 @@ def step_size_error():
     for method, h_best in [("forward", math.sqrt(eps)), ("central", eps ** (1 / 3))]:
         ax.axvline(h_best, color=COLORS[method], ls=":", lw=1)
     ax.axvline(1e-12, color="black", ls="--", lw=1)
-    ax.annotate("the seed's step $10^{-12}$", (1e-12, 3e-2), xytext=(4e-15, 3e-1),
+    ax.annotate("the source tutorial's step $10^{-12}$", (1e-12, 3e-2), xytext=(4e-15, 3e-1),
                 fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.8})
     ax.annotate("best forward step\n$\\sqrt{\\epsilon} \\approx 1.5\\times10^{-8}$",
                 (math.sqrt(eps), 1e-9), xytext=(1e-10, 1e-13), fontsize=8,

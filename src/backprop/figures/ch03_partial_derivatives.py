@@ -15,12 +15,12 @@ def actual_step(x: np.ndarray, h: float = 1e-12) -> np.ndarray:
 
 @figure("ch03-actual-step.svg")
 def actual_step_ratio():
-    """Ratio of the step taken to the step asked for, across x from 0.5 to 64."""
+    """Ratio of the step taken to the step asked for, across x from 0.5 to 60."""
     x = np.geomspace(0.5, 60, 4000)
     ratio = actual_step(x) / 1e-12
     fig, ax = new_figure(7.0, 4.0)
     ax.semilogx(x, ratio, color=COLORS["central"], lw=1)
-    # The points the seed differentiates at, grouped by the step they get.
+    # The points the source tutorial differentiates at, grouped by the step they get.
     groups: dict[float, list[str]] = {}
     for x0 in (1.0, 2.0, 3.0, 10.0, 20.0):
         r = float(actual_step(np.array(x0))) / 1e-12

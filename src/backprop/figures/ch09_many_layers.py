@@ -1,4 +1,4 @@
-"""Figures of chapter 9: three optimizers on a narrow bowl and on the seed's network."""
+"""Figures of chapter 9: three optimizers on a narrow bowl and on the source tutorial's network."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from backprop.nn import Linear, Parameter, Sequential
 from backprop.optim import SGD, Adam
 
 OPTIMIZERS: dict[str, tuple[str, Callable[[list], object], Callable[[list], object]]] = {
-    # label: (colour, optimizer for the bowl, optimizer for the seed network)
+    # label: (colour, optimizer for the bowl, optimizer for the source tutorial's network)
     "SGD": ("#3f51b5", lambda ps: SGD(ps, lr=0.07), lambda ps: SGD(ps, lr=0.01)),
     "SGD + momentum 0.9": (
         "#ff7043", lambda ps: SGD(ps, lr=0.02, momentum=0.9), lambda ps: SGD(ps, lr=0.01, momentum=0.9)
@@ -35,7 +35,7 @@ def _bowl_path(make: Callable[[list], object], steps: int = 60) -> np.ndarray:
     return np.array(path)
 
 
-def _seed_network_losses(make: Callable[[list], object], epochs: int = 300) -> np.ndarray:
+def _source_network_losses(make: Callable[[list], object], epochs: int = 300) -> np.ndarray:
     X, y = noisy_line(100, seed=0)
     net = Sequential(Linear(1, 1, rng=0), Linear(1, 1, rng=1))
     for p in net.parameters():
@@ -70,7 +70,7 @@ def optimizers() -> Figure:
     for label, (colour, bowl_opt, net_opt) in OPTIMIZERS.items():
         path = _bowl_path(bowl_opt)
         left.plot(path[:, 0], path[:, 1], "o-", color=colour, markersize=2.5, linewidth=1, label=label)
-        excess = _seed_network_losses(net_opt) - best
+        excess = _source_network_losses(net_opt) - best
         right.semilogy(np.arange(1, len(excess) + 1), np.maximum(excess, 1e-16), color=colour, label=label)
     left.plot([0], [0], marker="*", color="black", markersize=10)
     left.set_title("60 steps on a bowl 25× steeper across than along")
@@ -78,7 +78,7 @@ def optimizers() -> Figure:
     left.set_ylabel("$w_2$")
     left.set_aspect("equal")
     left.legend(loc="lower right", fontsize=8)
-    right.set_title("The seed's network on the noisy line")
+    right.set_title("The source tutorial's network on the noisy line")
     right.set_xlabel("epoch (full batch)")
     right.set_ylabel("loss − least-squares minimum")
     right.legend(fontsize=8)
