@@ -1,4 +1,8 @@
-"""Figures of chapter 10: activation functions, decision boundaries, vanishing gradients."""
+"""Figures of chapter 10: activation functions, decision boundaries, vanishing gradients.
+
+The helpers of the deep networks (:func:`deep_network`, :func:`relative_weight_change`,
+...) are also what ``tests/test_ch10_claims.py`` checks the chapter's claims with.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from backprop.figures import figure
 from backprop.figures._style import BLUE, GREEN, GREY, ORANGE
 from backprop.losses import SoftmaxCrossEntropy, accuracy
 from backprop.nn import Linear, ReLU, Sequential, Sigmoid, Tanh, fit
-from backprop.optim import Adam
+from backprop.optim import SGD, Adam
 
 CLASS_COLOURS = [BLUE, ORANGE, GREEN]
 DATASETS = {  # name: (generator, classes)
@@ -21,7 +25,7 @@ DATASETS = {  # name: (generator, classes)
     "two moons": (two_moons, 2),
     "spiral": (spiral, 3),
 }
-SNAPSHOTS = (0, 5, 25, 200)  # epochs after which the boundary is drawn
+SNAPSHOTS = (5, 200)  # epochs after which the ReLU network's boundary is drawn
 
 
 @figure("ch10-activations.svg")
@@ -45,7 +49,12 @@ def activations() -> Figure:
 
 
 def classifier(classes: int, activation: type | None, *, hidden: int = 32, seed: int = 0) -> Sequential:
-    """2 -> hidden -> hidden -> classes, with ``activation`` after each hidden layer (or none)."""
+    """2 -> hidden -> hidden -> classes, with ``activation`` after each hidden layer (or none).
+
+    Each hidden layer gets its own activation object: a layer keeps its last output for
+    the backward pass, so one object used in two places would hand the backward pass of
+    the first place the output of the second.
+    """
     rng = np.random.default_rng(seed)
     layers: list = [Linear(2, hidden, rng=rng)]
     layers += [activation()] if activation else []
@@ -101,7 +110,7 @@ def _draw_boundary(ax, picture: np.ndarray, X: np.ndarray, y: np.ndarray, classe
 
 @figure("ch10-boundaries.png")
 def boundaries() -> Figure:
-    fig = Figure(figsize=(10, 7.4), dpi=100)
+    fig = Figure(figsize=(7.5, 7.4), dpi=100)
     axes = fig.subplots(len(DATASETS), len(SNAPSHOTS) + 1)
     for row, (name, (make, classes)) in enumerate(DATASETS.items()):
         X, y = make(seed=0)
@@ -111,20 +120,35 @@ def boundaries() -> Figure:
             note = f"test accuracy {relu_accuracy:.1%}" if col == len(pictures) - 1 else ""
             _draw_boundary(ax, picture, X, y, classes, note)
             if row == 0:
-                ax.set_title(f"ReLU, {SNAPSHOTS[col]} epochs")
+                ax.set_title(f"ReLU,\n{SNAPSHOTS[col]} epochs")
         ax = axes[row, -1]
         pictures, linear_accuracy = _snapshots(name, None)
         _draw_boundary(ax, pictures[-1], X, y, classes, f"test accuracy {linear_accuracy:.1%}")
         if row == 0:
-            ax.set_title(f"no activation, {SNAPSHOTS[-1]} epochs")
+            ax.set_title(f"no activation,\n{SNAPSHOTS[-1]} epochs")
         axes[row, 0].set_ylabel(name, fontsize=12)
     fig.tight_layout()
     return fig
 
 
-def deep_network(activation: type, *, depth: int = 10, width: int = 32, seed: int = 0) -> Sequential:
+DEEP_DEPTH = 10  # Linear layers
+DEEP_DATA = 256  # points of the two moons
+DEEP_ACTIVATIONS = ((Sigmoid, ORANGE), (Tanh, GREEN), (ReLU, BLUE))
+SGD_LR, ADAM_LR = 0.05, 0.003
+SHORT_EPOCHS, LONG_EPOCHS = 5, 60
+
+
+def deep_init(activation: type) -> str:
+    """The ``init`` of a deep network's Linear layers: He for ReLU, LeCun for tanh and sigmoid.
+
+    Sigmoid has no scheme of its own; chapter 10 says why LeCun's does not suit it either.
+    """
+    return "he" if activation is ReLU else "lecun"
+
+
+def deep_network(activation: type, *, depth: int = DEEP_DEPTH, width: int = 32, seed: int = 0) -> Sequential:
     """``depth`` Linear layers, each but the last followed by ``activation``."""
-    init = "he" if activation is ReLU else "xavier"
+    init = deep_init(activation)
     rng = np.random.default_rng(seed)
     layers: list = [Linear(2, width, rng=rng, init=init), activation()]
     for _ in range(depth - 2):
@@ -133,40 +157,103 @@ def deep_network(activation: type, *, depth: int = 10, width: int = 32, seed: in
     return Sequential(*layers)
 
 
+def linear_layers(model: Sequential) -> list[Linear]:
+    """The Linear layers of ``model``, first to last."""
+    return [layer for layer in model if isinstance(layer, Linear)]
+
+
+def signal_spread(model: Sequential, X: np.ndarray) -> list[float]:
+    """For every Linear layer, first to last: the standard deviation of each of its
+    outputs over the batch ``X``, averaged over its neurons (how much the signal
+    still depends on the sample)."""
+    spreads = []
+    for layer in model:
+        X = layer(X)
+        if isinstance(layer, Linear):
+            spreads.append(float(X.std(axis=0).mean()))
+    return spreads
+
+
 def layer_gradient_norms(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[float]:
     """The norm of dL/dW for every Linear layer, first to last, after one backward pass."""
     loss = SoftmaxCrossEntropy()
     loss(model(X), y)
+    model.zero_grad()  # .grad accumulates: start from zero
     model.backward(loss.backward())
-    return [float(np.linalg.norm(layer.weight.grad)) for layer in model if isinstance(layer, Linear)]
+    return [float(np.linalg.norm(layer.weight.grad)) for layer in linear_layers(model)]
+
+
+def _optimizer(name: str, model: Sequential):
+    if name == "SGD":
+        return SGD(model.parameters(), lr=SGD_LR)
+    if name == "Adam":
+        return Adam(model.parameters(), lr=ADAM_LR)
+    raise ValueError(f"optimizer must be 'SGD' or 'Adam', got {name!r}")
 
 
 @lru_cache(maxsize=None)
-def _deep_training(activation: type, epochs: int = 60) -> list[float]:
-    X, y = two_moons(256, seed=0)
+def relative_weight_change(activation: type, optimizer: str, epochs: int = SHORT_EPOCHS) -> tuple[float, ...]:
+    """‖W_after − W_before‖ / ‖W_before‖ (Frobenius norms) for every Linear layer, first
+    to last, after ``epochs`` epochs of ``optimizer`` ("SGD" or "Adam") on the two moons."""
+    X, y = two_moons(DEEP_DATA, seed=0)
     model = deep_network(activation)
-    return fit(model, SoftmaxCrossEntropy(), Adam(model.parameters(), lr=0.003), X, y,
-               epochs=epochs, batch_size=32, seed=0)
+    before = [layer.weight.data.copy() for layer in linear_layers(model)]
+    fit(model, SoftmaxCrossEntropy(), _optimizer(optimizer, model), X, y,
+        epochs=epochs, batch_size=32, seed=0)
+    return tuple(float(np.linalg.norm(layer.weight.data - w) / np.linalg.norm(w))
+                 for layer, w in zip(linear_layers(model), before))
+
+
+@lru_cache(maxsize=None)
+def deep_training(activation: type, optimizer: str, epochs: int = LONG_EPOCHS) -> tuple[float, ...]:
+    """The mean training loss of every epoch of a deep network on the two moons."""
+    X, y = two_moons(DEEP_DATA, seed=0)
+    model = deep_network(activation)
+    return tuple(fit(model, SoftmaxCrossEntropy(), _optimizer(optimizer, model), X, y,
+                     epochs=epochs, batch_size=32, seed=0))
+
+
+def _per_layer_axes(ax, ylabel: str, title: str) -> None:
+    ax.set_xlabel("layer (1 = next to the input)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks(range(1, DEEP_DEPTH + 1))
+    ax.legend(fontsize=9)
 
 
 @figure("ch10-vanishing-gradients.svg")
 def vanishing_gradients() -> Figure:
-    X, y = two_moons(256, seed=0)
-    fig = Figure(figsize=(10, 3.8))
+    X, y = two_moons(DEEP_DATA, seed=0)
+    fig = Figure(figsize=(8.5, 3.6))
     left, right = fig.subplots(1, 2)
-    for activation, colour in ((Sigmoid, ORANGE), (Tanh, GREEN), (ReLU, BLUE)):
+    layers = np.arange(1, DEEP_DEPTH + 1)
+    for activation, colour in DEEP_ACTIVATIONS:
         norms = layer_gradient_norms(deep_network(activation), X, y)
-        left.semilogy(np.arange(1, len(norms) + 1), norms, "o-", color=colour, label=activation.__name__)
-        history = _deep_training(activation)
+        left.semilogy(layers, norms, "o-", color=colour, label=activation.__name__)
+        history = deep_training(activation, "SGD")
         right.plot(np.arange(1, len(history) + 1), history, color=colour, label=activation.__name__)
-    left.set_xlabel("layer (1 = next to the input)")
-    left.set_ylabel("‖∂L/∂W‖ at initialisation")
-    left.set_title("Gradient reaching each layer of a 10-layer network")
-    left.set_xticks(range(1, 11))
-    left.legend()
+    _per_layer_axes(left, "‖∂L/∂W‖ at initialisation", f"Gradient reaching each of {DEEP_DEPTH} layers")
+    right.axhline(np.log(2), color=GREY, linewidth=1, linestyle=":")
+    right.text(LONG_EPOCHS, np.log(2), "guessing (ln 2)", ha="right", va="top", fontsize=9, color=GREY)
+    right.set_ylim(0, None)
     right.set_xlabel("epoch")
     right.set_ylabel("training loss (cross-entropy)")
-    right.set_title("Training the same networks on two moons")
-    right.legend()
+    right.set_title(f"Training them with plain SGD (lr {SGD_LR})", fontsize=10)
+    right.legend(fontsize=9, loc="center right")
+    fig.tight_layout()
+    return fig
+
+
+@figure("ch10-weight-change.svg")
+def weight_change() -> Figure:
+    fig = Figure(figsize=(8.5, 3.6))
+    axes = fig.subplots(1, 2, sharey=True)
+    layers = np.arange(1, DEEP_DEPTH + 1)
+    for ax, (optimizer, lr) in zip(axes, (("SGD", SGD_LR), ("Adam", ADAM_LR))):
+        for activation, colour in DEEP_ACTIVATIONS:
+            change = relative_weight_change(activation, optimizer)
+            ax.semilogy(layers, change, "o-", color=colour, label=activation.__name__)
+        _per_layer_axes(ax, "‖ΔW‖ / ‖W‖" if ax is axes[0] else "",
+                        f"After {SHORT_EPOCHS} epochs of {optimizer} (lr {lr})")
     fig.tight_layout()
     return fig
