@@ -26,7 +26,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "screenshots"
+#: Where the crawl saves its screenshots; ``SCREENSHOTS_DIR`` moves them (e.g. to
+#: keep a second checkout's run from replacing the ones in ``screenshots/``).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "screenshots")
 
 CHROMIUM_ARGS = [
     "--headless",

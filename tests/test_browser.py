@@ -9,7 +9,8 @@ exercised separately.
 
 Needs Chromium (``apt-get install -y chromium``) and ``playwright`` (in the
 lock). Without them the tests skip locally and fail under ``CI=true``.
-Set ``SITE_DIR`` to check a site that is already built.
+Set ``SITE_DIR`` to check a site that is already built, and ``SCREENSHOTS_DIR`` to
+save the screenshots somewhere other than ``screenshots/``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,21 @@ COPY_BUTTON = "button.md-clipboard, button[data-md-type=copy][data-clipboard-tar
 # The copy-button check runs on chapter 1 and on the first other page that has
 # a console example with a multi-line statement (a `...` continuation line).
 COPY_PAGES = ["01-functions/", "another page with a multi-line statement"]
+# A console line that carries a doctest directive (`>>> x  # doctest: +FLOAT_CMP`).
+DIRECTIVE = re.compile(r"^[ \t]*(?:>>>|\.\.\.) (?P<code>.*?)[ \t]*#[ \t]*doctest:[^\n'\"]*$", re.M)
+
+
+def _directive_pages():
+    """{page: [code of each line that has a directive]} for the chapters whose Markdown has some."""
+    pages = {}
+    for chapter in sorted((bs.ROOT / "docs").glob("[0-9][0-9]-*.md")):
+        lines = [m["code"].strip() for m in DIRECTIVE.finditer(chapter.read_text(encoding="utf-8"))]
+        if lines:
+            pages[f"{chapter.stem}/"] = lines
+    return pages
+
+
+DIRECTIVE_PAGES = _directive_pages()
 
 # ------------------------------------------------------------------ in-page scripts
 
@@ -69,6 +85,7 @@ COLLECT_JS = """() => {
     unrendered: Array.from(document.querySelectorAll(".arithmatex"))
       .filter(e => !e.querySelector(".katex")).map(e => e.textContent.slice(0, 80)),
     links: Array.from(new Set(links)),
+    code: Array.from(root.querySelectorAll("pre")).map(e => e.innerText),
     scheme: document.body.getAttribute("data-md-color-scheme"),
   };
 }"""
@@ -166,7 +183,7 @@ def crawl(browser, site_url, built_site):
     """Visit every page once; return {page: Visit}."""
     pages = bs.site_pages(built_site)
     assert pages, f"no pages found in {built_site}"
-    bs.SCREENSHOTS.mkdir(exist_ok=True)
+    bs.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for stale in bs.SCREENSHOTS.glob("*-light.png"):  # only this run's pages are kept
         stale.unlink()
     for stale in bs.SCREENSHOTS.glob("*-dark.png"):
@@ -280,6 +297,16 @@ def test_internal_links_and_anchors_resolve(crawl, built_site, site_url):
                 problems.append(f"broken link {problem}")
         return problems
     report(crawl, check)
+
+
+def test_no_doctest_directive_is_shown(crawl):
+    """Directives stay in the Markdown for the tests; no code block on any page shows one."""
+    for page in DIRECTIVE_PAGES:  # the pages that would show them: they must have been read
+        assert crawl.get(page) and crawl[page].data.get("code"), f"/{page}: no code blocks read"
+    directive = re.compile(r"#\s*doctest:[^\n'\"]*$")  # doctest's pattern: not inside a string
+    report(crawl, lambda v: [f"code block shows a doctest directive: {line.strip()!r}"
+                             for block in v.data.get("code", []) for line in block.splitlines()
+                             if directive.search(line)])
 
 
 def test_light_and_dark_screenshots(crawl):
@@ -427,3 +454,34 @@ def test_copied_code_runs_in_python(page_id, mode, built_site, copied):
         blocks = [{"code": setup, "raises": False}] + blocks
     problems = _run_copied([{"code": b["code"], "raises": b["raises"]} for b in blocks], mode)
     assert not problems, f"/{page} ({mode}):\n" + "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("page", sorted(DIRECTIVE_PAGES) or ["none"])
+def test_copy_button_leaves_out_doctest_directives(page, copied):
+    """On the chapters whose Markdown has `# doctest:` directives, neither the shown nor
+    the copied code has them, and the lines that carried them are copied without them."""
+    if page == "none":
+        pytest.skip("no chapter has a doctest directive in its console examples")
+    blocks, _ = copied(page)
+    assert blocks, f"/{page}: no ```pycon block with a copy button"
+    for i, block in enumerate(blocks):
+        assert "doctest:" not in block["shown"], f"/{page} block {i} shows a directive:\n{block['shown']}"
+        assert "doctest:" not in block["code"], f"/{page} block {i}: directive copied:\n{block['code']}"
+    copied_lines = {line.strip() for block in blocks for line in block["code"].splitlines()}
+    for line in DIRECTIVE_PAGES[page]:
+        if line:  # a line that held only a directive is dropped altogether
+            assert line in copied_lines, f"/{page}: {line!r} (its directive removed) was not copied"
+
+
+def test_copy_script_removes_directives_itself(browser, site_url):
+    """The copy button's own conversion drops directives too, should a page still show one."""
+    context = new_context(browser, site_url)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + COPY_PAGES[0], wait_until="networkidle")
+        code = tab.evaluate("""() => pyconToCode(
+            ">>> for x in [1, 2]:  # doctest: +FLOAT_CMP\\n...     print(x / 3)  #doctest:+ELLIPSIS\\n"
+            + "0.333...\\n0.666...\\n>>> s = '# doctest: in a string'\\n")""")
+        assert code == "for x in [1, 2]:\n    print(x / 3)\n\ns = '# doctest: in a string'\n", repr(code)
+    finally:
+        context.close()

@@ -210,8 +210,8 @@ def test_non_numeric_input_is_a_type_error():
 # --- training ------------------------------------------------------------------------
 
 
-def test_fit_learns_the_seed_line():
-    """The seed's two linear neurons, trained with the library, find y = 4 + 3x."""
+def test_fit_learns_the_source_tutorials_line():
+    """The source tutorial's two linear neurons, trained with the library, find y = 4 + 3x."""
     rng = np.random.default_rng(0)
     X = rng.random((100, 1))
     y = 4 + 3 * X + 0.1 * rng.standard_normal((100, 1))

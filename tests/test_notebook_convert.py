@@ -1,14 +1,27 @@
-"""Chapter Markdown -> notebook conversion, reading times and reference fences (no kernel, no site)."""
+"""Chapter Markdown -> notebook conversion, chapter times, doctest directives and reference
+fences (no kernel, no site)."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from backprop.notebook import chapter_cells, chapter_to_notebook, console_to_code, notebook_json
 from hooks.griffe_docstrings import definition_lists, fence_console_blocks, markdown_roles
-from hooks.notebooks import _fill_reading_times, _minutes, reading_minutes
+from hooks import notebooks as hook
+from hooks.notebooks import (
+    ChapterTime,
+    _fill_reading_times,
+    _times,
+    chapter_time,
+    duration,
+    reading_minutes,
+    strip_doctest_directives,
+    strip_doctest_directives_html,
+)
+from tests.conftest import DOCS
 
 pytest.importorskip("nbformat")
 
@@ -156,6 +169,59 @@ def test_setup_cell_is_harmless_inside_the_repository():
     compile(python, "<setup>", "exec")
 
 
+# A small chapter whose counts are known by hand: about 400 words, one display
+# equation, two console examples shown (one of them in a note), one hidden in a
+# comment, and two exercises (two formats) whose collapsed solutions hold 100
+# words and an example that must not count.
+SYNTHETIC = (
+    "# 9. Synthetic\n\n"
+    + " ".join(["word"] * 196) + "\n\n"
+    + "$$\nE = \\sum_i (m x_i + c - y_i)^2\n$$\n\n"
+    + "<!--\n>>> hidden = 1\n\n-->\n\n"
+    + "```pycon\n>>> a = 1\n>>> print(a)\n" + "1 2 3 4 5\n" * 50 + "\n```\n\n"
+    + '!!! note "Aside"\n    ' + " ".join(["word"] * 20) + "\n\n"
+    + "    ```pycon\n    >>> b = 2\n\n    ```\n\n"
+    + "See [the chapter](01-functions.md#defining-and-calling), "
+    + " ".join(["word"] * 162) + ".\n\n"
+    + "## Exercises\n\n"
+    + "1. " + " ".join(["word"] * 10) + "\n\n"
+    + '    ??? success "Solution"\n\n        ' + " ".join(["hidden"] * 50) + "\n\n"
+    + "        ```pycon\n        >>> c = 3\n\n        ```\n\n"
+    + "**2. Bold.** " + " ".join(["word"] * 2) + "\n\n"
+    + '??? success "Solution"\n    ' + " ".join(["hidden"] * 50) + "\n"
+)
+
+
+def test_chapter_time_counts_what_the_page_shows():
+    counted = chapter_time(SYNTHETIC)
+    # words: "9 Synthetic" 2 + 196 + code "a 1 print a" 4 (not its output) + "note Aside" 2
+    # + 20 + "b 2" 2 + link text "See the chapter" 3 (its address is not read) + 162
+    # + "Exercises" 1 + "1" 1 + 10 + "2 Bold" 2 + 2 = 407; not the equation, the hidden
+    # set-up or the solutions
+    assert counted == ChapterTime(words=407, equations=1, examples=2, exercises=2)
+
+
+def test_chapter_time_formula():
+    """reading = words / 200 + 1 min per equation; working adds 2 min per example, 5 per exercise."""
+    counted = ChapterTime(words=407, equations=1, examples=2, exercises=2)
+    assert counted.reading_exact == pytest.approx(407 / 200 + 1)
+    assert counted.working_exact == pytest.approx(407 / 200 + 1 + 2 * 2 + 5 * 2)
+    assert counted.reading == 3  # 3.035 to the nearest minute
+    assert counted.working == 15  # 17.035 to the nearest 5 minutes
+    assert chapter_time(SYNTHETIC).working == 15
+    assert ChapterTime(words=100, equations=0, examples=0, exercises=0).reading == 1  # at least 1
+    assert ChapterTime(words=100, equations=0, examples=0, exercises=0).working == 5  # at least 5
+    assert ChapterTime(words=500, equations=0, examples=0, exercises=0).reading == 3  # 2.5: halves up
+    assert ChapterTime(words=0, equations=0, examples=11, exercises=0).working == 20  # 22 -> 20
+    assert ChapterTime(words=0, equations=0, examples=0, exercises=5).working == 25
+    assert (hook.WORDS_PER_MINUTE, hook.MINUTES_PER_EQUATION, hook.MINUTES_PER_EXAMPLE,
+            hook.MINUTES_PER_EXERCISE, hook.WORKING_ROUNDING) == (200, 1, 2, 5, 5)
+
+
+def test_durations():
+    assert [duration(m) for m in (5, 59, 60, 65, 290)] == ["5 min", "59 min", "1 h", "1 h 5 min", "4 h 50 min"]
+
+
 def test_reading_minutes_counts_visible_words_only():
     prose = " ".join(["word"] * 360)
     assert reading_minutes(prose) == 2
@@ -163,23 +229,115 @@ def test_reading_minutes_counts_visible_words_only():
     assert reading_minutes(hidden + "Short.") == 1
     output = "```pycon\n>>> print(1)\n" + "\n".join(["1 2 3 4 5"] * 1000) + "\n\n```\n"
     assert reading_minutes(output) == 1
+    solution = "Short.\n\n??? success \"Solution\"\n" + "    word\n" * 2000
+    assert reading_minutes(solution) == 1
 
 
 def test_landing_table_placeholders_are_filled():
-    _minutes.clear()
-    _minutes.update({"01-one.md": 3, "02-two.md": 7})
-    table = (
-        "| # | Chapter | Reading time |\n"
-        "|---|---------|--------------|\n"
+    _times.clear()
+    _times.update({
+        "01-one.md": ChapterTime(words=600, equations=0, examples=6, exercises=0),  # 3 min, 15 min
+        "02-two.md": ChapterTime(words=2000, equations=6, examples=10, exercises=4),  # 16 min, 55 min
+    })
+    page = (
+        "About {{ total_reading_time }} to read, {{ total_working_time }} to work through.\n\n"
+        "| # | Chapter | Reading | With examples and exercises |\n"
+        "|---|---------|---------|-----------------------------|\n"
         "| 1 | [One](01-one.md) | {{ reading_time }} |\n"
         "| 2 | [Two](02-two.md) |\n"
         "| 3 | [Three](03-three.md) | {{ reading_time }} |\n"
+        "|   | **All** | {{ total_reading_time }} | {{ total_working_time }} |\n"
     )
-    filled = _fill_reading_times(table)
-    assert "| 1 | [One](01-one.md) | 3 min |" in filled
-    assert "| 2 | [Two](02-two.md) | 7 min |" in filled  # a row without the cell gets it
-    assert "| 3 | [Three](03-three.md) | &mdash; |" in filled
-    _minutes.clear()
+    try:
+        filled = _fill_reading_times(page)
+    finally:
+        _times.clear()
+    assert "| 1 | [One](01-one.md) | 3 min | 15 min |" in filled
+    assert "| 2 | [Two](02-two.md) | 16 min | 55 min |" in filled  # a row without the cells gets them
+    assert "| 3 | [Three](03-three.md) | &mdash; | &mdash; |" in filled
+    assert "|   | **All** | 19 min | 1 h 10 min |" in filled  # the sums of the rounded figures
+    assert filled.startswith("About 19 min to read, 1 h 10 min to work through.")
+    assert "{{" not in filled
+
+
+def test_landing_page_states_the_formula_the_hook_uses():
+    """The numbers in the landing page's explanation are the hook's constants."""
+    text = " ".join((DOCS / "index.md").read_text(encoding="utf-8").split())
+    for claim in (
+        f"{hook.WORDS_PER_MINUTE} words a minute",
+        f"{hook.MINUTES_PER_EQUATION} minute for each displayed equation",
+        f"{hook.MINUTES_PER_EXAMPLE} minutes for each console example",
+        f"{hook.MINUTES_PER_EXERCISE} minutes for each exercise",
+        f"to the nearest {hook.WORKING_ROUNDING} minutes",
+    ):
+        assert claim in text, f"docs/index.md should say {claim!r}"
+
+
+# ------------------------------------------------------------------ doctest directives
+
+DIRECTIVES = """Prose that mentions `# doctest: +SKIP` stays as it is.
+
+```pycon
+>>> for x in [1, 2]:  # doctest: +FLOAT_CMP
+...     print(x / 3)  #doctest:+ELLIPSIS
+0.333...
+0.666...
+>>> # doctest: +SKIP
+>>> s = "# doctest: not a directive"
+>>> t = 1  # a comment that stays
+
+```
+
+!!! note
+    ```pycon
+    >>> 1 / 3  # doctest: +FLOAT_CMP
+    0.3333333333333333
+
+    ```
+
+```python
+x = 1  # doctest: +SKIP (not a console example: left alone)
+```
+"""
+
+
+def test_doctest_directives_are_stripped_from_console_examples():
+    stripped = strip_doctest_directives(DIRECTIVES)
+    assert "Prose that mentions `# doctest: +SKIP` stays as it is." in stripped
+    assert ">>> for x in [1, 2]:\n...     print(x / 3)\n0.333...\n" in stripped
+    assert ">>> # doctest" not in stripped  # a line holding only a directive is dropped
+    assert '>>> s = "# doctest: not a directive"' in stripped  # inside a string: not a directive
+    assert ">>> t = 1  # a comment that stays" in stripped
+    assert "    >>> 1 / 3\n    0.3333333333333333" in stripped
+    assert "x = 1  # doctest: +SKIP (not a console example: left alone)" in stripped
+    assert strip_doctest_directives(stripped) == stripped
+
+
+def test_doctest_directives_are_stripped_from_highlighted_html():
+    html = ('<span class="gp">&gt;&gt;&gt; </span><span class="n">x</span>  '
+            '<span class="c1"># doctest: +FLOAT_CMP</span>\n'
+            '<span class="c1"># a comment</span>')
+    assert strip_doctest_directives_html(html) == (
+        '<span class="gp">&gt;&gt;&gt; </span><span class="n">x</span>\n<span class="c1"># a comment</span>')
+
+
+def test_notebook_cells_carry_no_doctest_directive():
+    nb = chapter_to_notebook(DIRECTIVES + CHAPTER.split("---\n", 2)[2], repository="owner/book",
+                             site_url=SITE, source_path="02-slopes.md")
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    # a directive: doctest's own pattern (a "# doctest:" inside a string is not one)
+    assert not re.search(r"#\s*doctest:[^\n'\"]*$", code, re.M), code
+    assert "doctest: +SKIP" not in code  # +SKIP examples are commented out without naming doctest
+    assert "# math.sqrt(16)" in code
+
+
+@pytest.mark.parametrize("chapter", sorted(DOCS.glob("[0-9][0-9]-*.md")), ids=lambda path: path.stem)
+def test_chapter_notebooks_carry_no_doctest_directive(chapter):
+    """The notebook of every real chapter, as the build generates it."""
+    markdown = chapter.read_text(encoding="utf-8")
+    nb = chapter_to_notebook(markdown, repository="owner/book", site_url=SITE, source_path=chapter.name)
+    text = notebook_json(nb)
+    assert not re.search(r"#\s*doctest:", text), f"{chapter.name}: a doctest directive in its notebook"
 
 
 def test_reference_fences_console_blocks_outside_examples_sections():

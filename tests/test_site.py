@@ -1,12 +1,17 @@
-"""The site builds under --strict, with every registered figure, each used with alt text."""
+"""The site builds under --strict, with every registered figure, each used with alt text;
+the landing page shows both times of every chapter; no page shows a doctest directive or
+calls the source tutorial "the seed"."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
 
 from backprop import figures
+from hooks import notebooks as hook
 from tests.conftest import DOCS
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
@@ -43,3 +48,127 @@ def test_figure_is_deterministic(spec):
     assert first == second, f"{spec.name} differs between two renders"
     if spec.format == "svg":
         assert b"<dc:date>" not in first
+
+
+# ------------------------------------------------------------------ built pages
+
+
+def _text(page_html: str) -> str:
+    """The text of a page's article (what a reader reads), without tags."""
+    article = re.search(r"<article\b.*?</article>", page_html, re.S)
+    body = article.group(0) if article else page_html
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<!--.*?-->", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def _page(built_site, markdown_name: str):
+    stem = markdown_name.removesuffix(".md")
+    return built_site / ("index.html" if stem == "index" else f"{stem}/index.html")
+
+
+CHAPTERS = sorted(DOCS.glob("[0-9][0-9]-*.md"))
+DURATION = r"(?:\d+ h(?: \d+ min)?|\d+ min)"
+
+
+def _minutes(text: str) -> int:
+    hours = re.search(r"(\d+) h", text)
+    minutes = re.search(r"(\d+) min", text)
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+
+
+def test_landing_page_shows_both_times_of_every_chapter(built_site):
+    page = _page(built_site, "index.md").read_text(encoding="utf-8")
+    assert "{{" not in page, "a placeholder was left unfilled on the landing page"
+    table = next((t for t in re.findall(r"<table>.*?</table>", page, re.S) if "With examples and exercises" in t), None)
+    assert table, "no table with a 'With examples and exercises' column on the landing page"
+    header = re.findall(r"<th[^>]*>(.*?)</th>", table)
+    assert header[-2:] == ["Reading", "With examples and exercises"], header
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        cells = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split())
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        link = re.search(r'href="(?:\./)?(\d\d-[a-z0-9-]+)/"', row)
+        rows[link.group(1) if link else cells[1]] = cells
+    total_reading = total_working = 0
+    for chapter in CHAPTERS:
+        cells = rows.get(chapter.stem)
+        assert cells, f"no row for {chapter.name} on the landing page"
+        reading, working = cells[-2:]
+        assert re.fullmatch(DURATION, reading) and re.fullmatch(DURATION, working), cells
+        times = hook.chapter_time(chapter.read_text(encoding="utf-8"))
+        assert (_minutes(reading), _minutes(working)) == (times.reading, times.working), chapter.name
+        assert times.working >= times.reading
+        total_reading += times.reading
+        total_working += times.working
+    total = rows.get("All twelve chapters")
+    assert total and total[-2:] == [hook.duration(total_reading), hook.duration(total_working)], total
+    text = _text(page)
+    assert f"takes about {hook.duration(total_reading)}" in text
+    assert f"takes about {hook.duration(total_working)}" in text
+    assert "an afternoon" not in text
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
+def test_chapter_page_shows_both_times(built_site, chapter):
+    text = _text(_page(built_site, chapter.name).read_text(encoding="utf-8"))
+    times = hook.chapter_time(chapter.read_text(encoding="utf-8"))
+    assert f"{times.reading} min read" in text
+    assert f"about {hook.duration(times.working)} with the examples and exercises" in text
+
+
+def test_no_page_shows_a_doctest_directive(built_site):
+    """Code on every page (chapters, reference, notebooks) is shown without `# doctest:` comments."""
+    with_directives = [c.name for c in CHAPTERS if re.search(r"^\s*>>>.*#\s*doctest:", c.read_text(encoding="utf-8"), re.M)]
+    problems = []
+    for path in sorted(built_site.rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        for block in re.findall(r"<pre\b.*?</pre>", source, re.S):
+            code = html.unescape(re.sub(r"<[^>]+>", "", block))
+            for line in code.splitlines():
+                if re.search(r"#\s*doctest:[^\n'\"]*$", line):
+                    problems.append(f"{path.relative_to(built_site)}: {line.strip()}")
+    assert not problems, "doctest directives shown on the site:\n" + "\n".join(problems)
+    print(f"chapters with directives in their Markdown: {with_directives}")
+
+
+def test_generated_notebooks_carry_no_doctest_directive(built_site):
+    notebooks = sorted((built_site / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= len(CHAPTERS)
+    problems = []
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and re.search(r"#\s*doctest:[^\n'\"]*$", source, re.M):
+                problems.append(f"{path.name}: {source[:80]!r}")
+    assert not problems, "\n".join(problems)
+
+
+# "The seed" meant the source tutorial in early drafts; it collides with random
+# seeds, so the book says "the source tutorial" (defined on the landing page).
+SOURCE_AS_SEED = re.compile(r"\bthe seed's\b|\bseed tutorial\b|\bseed-style\b", re.I)
+READER_PAGES = ["index.md", *(c.name for c in CHAPTERS), "notebooks/seed-walkthrough.md"]
+
+
+def _seed_mentions(text: str) -> list[str]:
+    return [text[max(0, m.start() - 40):m.end() + 40] for m in SOURCE_AS_SEED.finditer(text)]
+
+
+@pytest.mark.parametrize("page", READER_PAGES, ids=lambda name: name.removesuffix(".md"))
+def test_page_does_not_call_the_source_tutorial_the_seed(built_site, page):
+    path = _page(built_site, page)
+    if page.startswith("notebooks/"):
+        path = built_site / page.removesuffix(".md") / "index.html"
+    found = _seed_mentions(_text(path.read_text(encoding="utf-8")))
+    assert not found, f"{page} calls the source tutorial 'the seed' (say 'the source tutorial'):\n" + "\n".join(found)
+
+
+def test_reference_and_figures_do_not_call_the_source_tutorial_the_seed(built_site):
+    found = []
+    for path in sorted((built_site / "reference").rglob("index.html")):
+        found += [f"{path.relative_to(built_site)}: ...{m}..." for m in _seed_mentions(_text(path.read_text(encoding="utf-8")))]
+    for path in sorted((built_site / "figures").glob("*.svg")):
+        # matplotlib writes every text of an SVG figure as a comment next to its glyphs
+        labels = " ".join(re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8")))
+        found += [f"figures/{path.name}: ...{m}..." for m in _seed_mentions(labels)]
+    assert not found, "'the seed' for the source tutorial:\n" + "\n".join(found)

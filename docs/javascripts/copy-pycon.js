@@ -1,7 +1,13 @@
 // The copy button of a Python console example (```pycon) copies runnable code:
-// the `>>>` and `...` prompts are removed and the printed output is left out.
+// the `>>>` and `...` prompts are removed, the printed output is left out, and
+// so is any `# doctest: ...` directive (the build already removes them from the
+// page, hooks/notebooks.py; this is the second line of defence).
 // Material's clipboard prefers a button's data-clipboard-text over the block's
 // text, so we set it in the capture phase, before Material handles the click.
+
+// doctest's own pattern: a directive runs to the end of the line, without quotes.
+const DOCTEST_DIRECTIVE = /[ \t]*#[ \t]*doctest:[^\n'"]*$/;
+
 function pyconToCode(text) {
   const code = [];
   let inStatement = false;
@@ -20,7 +26,8 @@ function pyconToCode(text) {
       inStatement = false;  // an output line, or a blank line after output
     }
   }
-  return code.join("\n").replace(/\n+$/, "") + "\n";
+  return code.map((line) => line.replace(DOCTEST_DIRECTIVE, ""))
+    .join("\n").replace(/\n+$/, "") + "\n";
 }
 
 document.addEventListener("click", (event) => {

@@ -52,7 +52,8 @@ __all__ = ["Cell", "chapter_cells", "console_to_code", "chapter_to_notebook", "n
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*)$")
 _ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[^"\n]*?)?(?:[ \t]*"(?P<title>[^"]*)")?[ \t]*$')
 _TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<title>[^"]*)"[ \t]*$')
-_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*doctest:[ \t]*(?P<flags>[^\n]*)$")
+#: doctest's own pattern: it stops at quotes, so a string holding "# doctest:" is left alone.
+_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*doctest:[ \t]*(?P<flags>[^\n'\"]*)$")
 _SKIP_NEXT = re.compile(r"^[ \t]*<!--[ \t]*doctest-skip::-->[ \t]*$")
 _SKIP_ALL = re.compile(r"^[ \t]*<!--[ \t]*doctest-skip-all[ \t]*-->[ \t]*$")
 _LINK = re.compile(r"(?P<open>!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+\"[^\"]*\")?\))")
@@ -155,7 +156,7 @@ def console_to_code(text: str, error_name: str = "error") -> str:
         if ("+", "SKIP") in flags:
             if lines:
                 lines.append("")
-            lines.append("# Not run in the book's tests (doctest: +SKIP):")
+            lines.append("# Not run by the book's tests, so not run here either:")
             lines.extend("# " + line if line else "#" for line in cleaned)
             continue
         if lines and (len(cleaned) > 1 or lines[-1].startswith((" ", "#"))):
