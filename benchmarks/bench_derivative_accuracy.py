@@ -5,7 +5,7 @@ For every method, the relative error ``|estimate - exact| / |exact|`` at every
 point, its maximum and median, and how many evaluations of ``f`` one
 derivative costs:
 
-- the seed tutorial's forward difference with step ``1e-12``;
+- the source tutorial's forward difference with step ``1e-12``;
 - the forward difference with the rule-of-thumb step ``sqrt(eps) * max(1, |x|)``
   and with the best step in hindsight (the one of ``1e-1 ... 1e-15`` that
   happened to be closest to the exact answer, which no real computation knows);
@@ -56,8 +56,8 @@ def functions():
     ]
 
 
-def seed_diff(f, x):
-    """The seed tutorial's forward difference, exactly as it wrote it."""
+def source_diff(f, x):
+    """The source tutorial's forward difference, exactly as it wrote it."""
     delta = 0.000000000001
     y = f(x)
     x1 = x + delta
@@ -86,7 +86,7 @@ def main() -> None:
 
     steps = [10.0**-k for k in range(1, 16)]
     methods = {
-        "seed, h = 1e-12": lambda f, x: seed_diff(f, x),
+        "source, h = 1e-12": lambda f, x: source_diff(f, x),
         "forward, h = sqrt(eps)": lambda f, x: derivative(f, x, method="forward"),
         "forward, best h in hindsight": "hindsight-forward",
         "central, h = eps^(1/3)": lambda f, x: derivative(f, x, method="central"),

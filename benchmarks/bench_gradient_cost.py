@@ -6,7 +6,12 @@ For each size, the median time of
 
 - a forward pass: ``loss(model(x), y)``;
 - a forward and a backward pass: the same, then
-  ``model.backward(loss.backward())``, which fills every parameter's gradient;
+  ``model.backward(loss.backward(), input_grad=False)``, which adds every
+  parameter's gradient to its ``.grad``, as a training step does;
+- the same with ``input_grad=True``: the first layer also computes the
+  gradient with respect to the data, which no training step needs;
+- ``model.zero_grad()``, which a training step runs before its backward pass
+  (gradients accumulate), timed on its own;
 
 timed in alternation, and their ratio: the cost of the whole gradient in
 forward passes. A numeric gradient needs ``P + 1`` forward passes (forward
@@ -99,7 +104,11 @@ def relative_error(a, b) -> float:
 def main() -> None:
     args = _common.parser(__doc__.splitlines()[0]).parse_args()
     threads = _common.set_threads(args.threads)
-    from backprop.benchmarks_report import gradient_cost_table, gradient_cost_verdict
+    from backprop.benchmarks_report import (
+        gradient_cost_table,
+        gradient_cost_verdict,
+        input_grad_saving,
+    )
 
     widths = WIDTHS[::2] if args.quick else WIDTHS
     repeats = 5 if args.quick else 15
@@ -115,8 +124,15 @@ def main() -> None:
             loss(model(x), y)
             model.backward(loss.backward(), input_grad=False)  # as a training step: no dL/dX
 
+        def forward_backward_input_grad():
+            loss(model(x), y)
+            model.backward(loss.backward())  # dL/dX of the first layer too
+
+        # The timed passes add to .grad again and again; only the time matters here.
         times = _common.interleaved_medians(
-            {"forward": forward, "forward_backward": forward_backward}, repeats, minimum=0.05
+            {"forward": forward, "forward_backward": forward_backward,
+             "forward_backward_input_grad": forward_backward_input_grad,
+             "zero_grad": model.zero_grad}, repeats, minimum=0.05
         )
         t_forward = times["forward"]["median_s"]
         row = {
@@ -124,9 +140,12 @@ def main() -> None:
             "parameters": P,
             "forward": times["forward"],
             "forward_backward": times["forward_backward"],
+            "forward_backward_input_grad": times["forward_backward_input_grad"],
+            "zero_grad": times["zero_grad"],
             "ratio": times["forward_backward"]["median_s"] / t_forward,
             "numeric": {},
         }
+        model.zero_grad()
         forward_backward()
         backprop_grads = [p.grad.copy() for p in model.parameters()]
         for kind, passes in (("forward", P + 1), ("central", 2 * P)):
@@ -170,8 +189,8 @@ def main() -> None:
         },
         "results": results,
     }
-    _common.finish(NAME, payload, args,
-                   gradient_cost_table(payload), gradient_cost_verdict(payload))
+    _common.finish(NAME, payload, args, gradient_cost_table(payload),
+                   input_grad_saving(payload), gradient_cost_verdict(payload))
 
 
 if __name__ == "__main__":

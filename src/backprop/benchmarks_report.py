@@ -35,6 +35,8 @@ __all__ = [
     "accuracy_verdict",
     "torch_table",
     "torch_verdict",
+    "spelling_savings",
+    "input_grad_saving",
     "engine_table",
     "engine_speedups",
     "engine_verdict",
@@ -55,6 +57,10 @@ TARGETS: dict[str, float] = {
     "torch": 0.5,
     "engine": 2.0,
 }
+
+#: The least fraction of an epoch that a faster spelling of a chapter's
+#: formula must save before the library uses it instead of the formula.
+SPEED_TRICK = 0.10
 
 
 def load(name: str, directory: str | Path | None = None) -> dict[str, Any]:
@@ -193,6 +199,26 @@ def gradient_cost_verdict(result: dict[str, Any]) -> str:
     )
 
 
+def input_grad_saving(result: dict[str, Any]) -> str:
+    """How much the skipped dL/dX of the first layer saves, and what clearing the gradients costs.
+
+    One line per network size: the time of forward + backward with the first
+    layer's gradient with respect to the data (``input_grad=True``) and
+    without it (as a training step runs), the saving in percent, and the time
+    of ``model.zero_grad()`` in forward passes.
+    """
+    rows = []
+    for r in result["results"]:
+        with_dx = r["forward_backward_input_grad"]["median_s"]
+        without = r["forward_backward"]["median_s"]
+        zero = r["zero_grad"]["median_s"]
+        rows.append([f"{r['parameters']:,}", format_time(with_dx), format_time(without),
+                     f"{100 * (1 - without / with_dx):.0f}%", format_time(zero),
+                     f"{zero / r['forward']['median_s']:.2f}"])
+    header = ["parameters", "with dL/dX", "without", "saved", "zero_grad", "(passes)"]
+    return table(header, rows, left=0)
+
+
 # ------------------------------------------------------- derivative accuracy
 
 def accuracy_table(result: dict[str, Any]) -> str:
@@ -270,6 +296,36 @@ def calls_table(result: dict[str, Any]) -> str:
                      c["code"], format_time(c["call"]["median_s"])])
         previous = c["operation"]
     return table(["operation", "library", "call", "time"], rows, left=3)
+
+
+def spelling_savings(result: dict[str, Any]) -> str:
+    """What each faster NumPy spelling of the calls table would save per epoch of ``backprop.nn``.
+
+    For every operation the first NumPy row is the chapters' spelling, the
+    second a faster one; the saving per call, times the calls a training step
+    makes (``settings["calls_per_step"]``) and the steps of an epoch, is
+    compared with the measured epoch of ``backprop.nn`` and with
+    :data:`SPEED_TRICK`.
+    """
+    settings = result["settings"]
+    steps = settings["batches_per_epoch"]
+    epoch = next(r for r in result["results"] if r["implementation"].startswith("backprop"))
+    epoch_s = epoch["epoch"]["median_s"]
+    limit = SPEED_TRICK
+    rows, total = [], 0.0
+    for operation, count in settings["calls_per_step"].items():
+        plain, faster = [c for c in result["calls"]
+                         if c["operation"].startswith(operation) and c["library"] == "NumPy"][:2]
+        saved = (plain["call"]["median_s"] - faster["call"]["median_s"]) * count * steps
+        total += saved
+        rows.append([f"{faster['code']} for {plain['code']}", str(count), format_time(saved),
+                     f"{100 * saved / epoch_s:.1f}%"])
+    rows.append(["all of them", "", format_time(total), f"{100 * total / epoch_s:.1f}%"])
+    kept = "none is worth" if total / epoch_s < limit else "together they are worth"
+    return (
+        table(["faster spelling", "calls/step", "saved/epoch", "of an epoch"], rows, left=1)
+        + f"\n{kept} the {100 * limit:.0f}% a speed trick must save"
+    )
 
 
 def torch_verdict(result: dict[str, Any]) -> str:
