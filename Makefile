@@ -9,6 +9,15 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
+# The editable install puts the library (src/backprop) on the path; the book's
+# tooling (src/booktools: figures, notebooks, benchmark reports) is not part of
+# the package, so a .pth file puts src/ on .venv's path for the hooks and scripts.
+define BOOKTOOLS_PTH
+import pathlib, sysconfig
+pathlib.Path(sysconfig.get_paths()["purelib"], "booktools.pth").write_text(str(pathlib.Path("src").resolve()) + "\n")
+endef
+export BOOKTOOLS_PTH
+
 .PHONY: serve site test doctest-update lock clean help test-oldest
 
 help:  ## list the commands
@@ -18,6 +27,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	$(BIN)/python -c "$$BOOKTOOLS_PTH"
 	touch $(STAMP)
 
 serve: $(STAMP)  ## build the site (figures regenerated) and serve it on http://127.0.0.1:8000

@@ -3,7 +3,7 @@
 Every benchmark script imports this module *before* NumPy, so that
 :func:`set_threads` can fix the number of BLAS/OpenMP threads through the
 environment while the libraries load. Results are written as JSON under
-``benchmarks/results/``; ``backprop.benchmarks_report`` reads them back to print
+``benchmarks/results/``; ``booktools.benchmarks_report`` reads them back to print
 the tables (here and in chapter 12) and the figures draw from them.
 
 The machine description names the CPU model, the core count, the operating

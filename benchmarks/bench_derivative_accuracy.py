@@ -81,7 +81,7 @@ def main() -> None:
     threads = _common.set_threads(args.threads)
     import numpy as np
 
-    from backprop.benchmarks_report import accuracy_table, accuracy_verdict
+    from booktools.benchmarks_report import accuracy_table, accuracy_verdict
     from backprop.calculus import derivative
 
     steps = [10.0**-k for k in range(1, 16)]

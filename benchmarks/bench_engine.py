@@ -88,7 +88,7 @@ def main() -> None:
     except ImportError:
         _common.skip("micrograd", NAME)
         return
-    from backprop.benchmarks_report import engine_table, engine_verdict
+    from booktools.benchmarks_report import engine_table, engine_verdict
     from backprop.datasets import two_moons
     from backprop.engine import Value as EngineValue
 

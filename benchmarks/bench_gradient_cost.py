@@ -104,7 +104,7 @@ def relative_error(a, b) -> float:
 def main() -> None:
     args = _common.parser(__doc__.splitlines()[0]).parse_args()
     threads = _common.set_threads(args.threads)
-    from backprop.benchmarks_report import (
+    from booktools.benchmarks_report import (
         gradient_cost_table,
         gradient_cost_verdict,
         input_grad_saving,

@@ -92,7 +92,7 @@ def main() -> None:
         return
     import numpy as np
 
-    from backprop.benchmarks_report import (
+    from booktools.benchmarks_report import (
         calls_table,
         spelling_savings,
         torch_floor,

@@ -16,7 +16,7 @@ log = logging.getLogger("mkdocs.hooks.figures")
 
 
 def on_files(files: Files, config) -> Files:
-    from backprop import figures
+    from booktools import figures
 
     start = time.perf_counter()
     specs = figures.discover()

@@ -3,7 +3,7 @@
 For every chapter ``docs/NN-slug.md`` the build
 
 - generates ``notebooks/NN-slug.ipynb`` from the chapter's Markdown
-  (:func:`backprop.notebook.chapter_to_notebook`) and adds it to the site as a
+  (:func:`booktools.notebook.chapter_to_notebook`) and adds it to the site as a
   generated file, so the page can link to it and ``--strict`` checks the link;
 - computes two times from what the chapter holds (:func:`chapter_time`): how
   long it takes to read, and how long to read it, run every console example
@@ -19,7 +19,7 @@ For every chapter ``docs/NN-slug.md`` the build
 On every page it removes ``# doctest: ...`` comments from the console
 examples before they are highlighted (:func:`strip_doctest_directives`), so
 readers see and copy only code; the Markdown files keep them for the tests.
-The generated notebooks drop them too (``backprop.notebook``).
+The generated notebooks drop them too (``booktools.notebook``).
 
 Colab opens notebooks only from GitHub, so "Open in Colab" points at the
 generated notebooks on the branch ``extra.notebooks_branch`` of the repository
@@ -256,7 +256,7 @@ def _description(markdown: str) -> str:
 
 
 def on_files(files: Files, config) -> Files:
-    from backprop.notebook import chapter_to_notebook, notebook_json
+    from booktools.notebook import chapter_to_notebook, notebook_json
 
     start = time.perf_counter()
     _times.clear()

@@ -12,8 +12,8 @@ exist yet breaks nothing and a new one gets its page at the next build:
   ``reference/index.md`` with a table of the modules and the first line of
   each module's docstring.
 
-``backprop.figures`` and ``backprop.notebook`` serve the site build, not the
-reader's code, and are left out.
+Only ``backprop`` is documented: the book's own tooling (``booktools``) is not
+part of the library a reader installs.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 #: Reading order of the modules (the path of the book); others follow by name.
-ORDER = ["calculus", "descent", "datasets", "twolayer", "gradcheck", "engine", "nn", "losses", "optim"]
-#: Modules that are build tooling, not part of the library the book teaches.
-SKIP = {"figures", "notebook"}
+ORDER = ["calculus", "descent", "datasets", "twolayer", "engine", "nn", "gradcheck", "losses", "optim", "digits"]
 SECTION = "Reference"
 PLACEHOLDER = "{{ reference_modules }}"
 
@@ -45,7 +43,7 @@ def modules() -> list[tuple[str, Path]]:
     found = {}
     package = _package_dir()
     for info in pkgutil.iter_modules([str(package)]):
-        if info.name.startswith("_") or info.name in SKIP:
+        if info.name.startswith("_"):
             continue
         path = package / info.name / "__init__.py" if info.ispkg else package / f"{info.name}.py"
         found[info.name] = path

@@ -1,4 +1,4 @@
-"""backprop.benchmarks_report: reading the benchmark results and judging the targets."""
+"""booktools.benchmarks_report: reading the benchmark results and judging the targets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from backprop import benchmarks_report as report
+from booktools import benchmarks_report as report
 
 NAMES = sorted(report.TARGETS)
 
@@ -218,7 +218,7 @@ def test_engine_verdict_is_computed():
 
 
 def test_the_report_module_needs_neither_numpy_nor_matplotlib():
-    code = ("import sys, backprop.benchmarks_report; "
+    code = ("import sys, booktools.benchmarks_report; "
             "print(sorted(m for m in ('numpy', 'matplotlib', 'torch') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ rewrite those. These tests pin what the sentences around them say: that a deep
 sigmoid network's first layers barely move under plain SGD while tanh and ReLU
 layers all move, that Adam hides this, that the sigmoid's forward signal
 fades, and so on. The networks and measurements are those of the chapter's
-figures (:mod:`backprop.figures.ch10_activations`).
+figures (:mod:`booktools.figures.ch10_activations`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from backprop.datasets import spiral, two_moons
-from backprop.figures.ch10_activations import (
+from booktools.figures.ch10_activations import (
     DATASETS,
     DEEP_DATA,
     classifier,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from backprop.notebook import chapter_cells, chapter_to_notebook, console_to_code, notebook_json
+from booktools.notebook import chapter_cells, chapter_to_notebook, console_to_code, notebook_json
 from hooks.griffe_docstrings import definition_lists, fence_console_blocks, markdown_roles
 from hooks import notebooks as hook
 from hooks.notebooks import (

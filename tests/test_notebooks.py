@@ -1,6 +1,6 @@
 """The reader's notebooks: every chapter's notebook runs top to bottom, and the site offers it.
 
-Each chapter ``docs/NN-slug.md`` is converted with :mod:`backprop.notebook` (as
+Each chapter ``docs/NN-slug.md`` is converted with :mod:`booktools.notebook` (as
 the site build does) and executed with nbclient on the ``python3`` kernel of
 this environment; any cell that raises fails the test, naming the chapter.
 The built site (the ``built_site`` fixture) must serve those notebooks, link
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop.notebook import chapter_to_notebook
+from booktools.notebook import chapter_to_notebook
 from tests.conftest import DOCS, ROOT
 
 nbformat = pytest.importorskip("nbformat")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from backprop import figures
+from booktools import figures
 from hooks import notebooks as hook
 from tests.conftest import DOCS
 

@@ -11,7 +11,9 @@ Each module belongs to one chapter of the book:
 - :mod:`backprop.datasets`: the seeded synthetic sets and the shipped digits (chapters 5-11);
 - :mod:`backprop.digits`: chapter 11's recipe, the digit classifier and its training loop.
 
-The core modules depend on NumPy alone; drawing lives in :mod:`backprop.figures`.
+Every module depends on NumPy and the standard library alone. The figures,
+notebooks and benchmark reports that build the book live beside this package,
+in ``booktools``, and are not installed with it.
 """
 
 __version__ = "0.1.0"

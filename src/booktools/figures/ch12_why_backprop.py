@@ -1,7 +1,7 @@
 """Figures of chapter 12: the measured cost of a gradient, and the other benchmarks.
 
 Every figure is drawn from the results that ``make bench`` wrote to
-``benchmarks/results/*.json`` (read with :mod:`backprop.benchmarks_report`):
+``benchmarks/results/*.json`` (read with :mod:`booktools.benchmarks_report`):
 nothing here measures anything, so the site build stays fast and the same
 results always give the same bytes.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop.benchmarks_report import TARGETS, load
-from backprop.figures import figure
-from backprop.figures._style import COLORS, new_figure
+from booktools.benchmarks_report import TARGETS, load
+from booktools.figures import figure
+from booktools.figures._style import COLORS, new_figure
 
 BACKPROP = "#30638e"
 NUMERIC = "#d1495b"

@@ -13,8 +13,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from backprop.datasets import spiral, two_moons, xor
-from backprop.figures import figure
-from backprop.figures._style import BLUE, GREEN, GREY, ORANGE
+from booktools.figures import figure
+from booktools.figures._style import BLUE, GREEN, GREY, ORANGE
 from backprop.losses import SoftmaxCrossEntropy, accuracy
 from backprop.nn import Linear, ReLU, Sequential, Sigmoid, Tanh, fit
 from backprop.optim import SGD, Adam

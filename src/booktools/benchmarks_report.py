@@ -7,7 +7,7 @@ turns them into the tables that the benchmarks print and chapter 12 shows, and
 decides whether each target was met, so that no number and no verdict on the
 page is typed by hand.
 
->>> from backprop.benchmarks_report import TARGETS
+>>> from booktools.benchmarks_report import TARGETS
 >>> sorted(TARGETS)
 ['derivative_accuracy', 'engine', 'gradient_cost', 'torch']
 >>> format_time(0.000123), format_time(0.0456), format_time(2.5)

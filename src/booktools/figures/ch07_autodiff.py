@@ -8,7 +8,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from backprop.datasets import noisy_line
 from backprop.engine import Value, topological_order
-from backprop.figures import figure
+from booktools.figures import figure
 from backprop.twolayer import START
 
 #: How an operation is written in a box.

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from backprop.digits import DigitsRun, digits_data, train_digits
 from backprop.datasets import load_digits
-from backprop.figures import figure
+from booktools.figures import figure
 
 BLUE, ORANGE, GREEN, GREY = "#3f51b5", "#ff7043", "#43a047", "#757575"
 EPOCHS = 30

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from backprop.datasets import noisy_line
-from backprop.figures import figure
+from booktools.figures import figure
 from backprop.losses import MSELoss
 from backprop.nn import Linear, Parameter, Sequential
 from backprop.optim import SGD, Adam

@@ -74,7 +74,7 @@ REGISTRY: dict[str, FigureSpec] = {}
 def figure(name: str) -> Callable[[Callable[[], Drawing]], Callable[[], Drawing]]:
     """Register a drawing function under the file ``name`` (``.svg``, ``.png`` or ``.gif``).
 
-    >>> from backprop.figures import figure, REGISTRY
+    >>> from booktools.figures import figure, REGISTRY
     >>> @figure("example-figure.svg")
     ... def example():
     ...     return Figure()

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from backprop.calculus import derivative
-from backprop.figures import figure
-from backprop.figures._style import COLORS, new_figure
+from booktools.figures import figure
+from booktools.figures._style import COLORS, new_figure
 
 
 @figure("ch02-secants.svg")

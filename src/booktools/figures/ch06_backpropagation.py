@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from backprop import twolayer
 from backprop.datasets import noisy_line
-from backprop.figures import figure
+from booktools.figures import figure
 
 #: The chapter's data: the noisy line drawn on [0, 1), as the source tutorial does.
 X_MAX = 1.0

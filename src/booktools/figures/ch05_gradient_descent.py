@@ -17,8 +17,8 @@ from matplotlib.figure import Figure
 
 from backprop.datasets import noisy_line
 from backprop.descent import DivergenceError, LineFit, error, fit_line, least_squares
-from backprop.figures import STYLE, figure
-from backprop.figures._style import COLORS
+from booktools.figures import STYLE, figure
+from booktools.figures._style import COLORS
 
 DATA, FIT, TRUE = COLORS["data"], COLORS["fit"], COLORS["true"]
 NUMERIC, ANALYTIC = COLORS["complex"], COLORS["richardson"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from backprop.figures import figure
+from booktools.figures import figure
 
 #: The parts of the book: name, first and last chapter, colour.
 PARTS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop.figures import figure
-from backprop.figures._style import COLORS, new_figure
+from booktools.figures import figure
+from booktools.figures._style import COLORS, new_figure
 
 
 def actual_step(x: np.ndarray, h: float = 1e-12) -> np.ndarray:

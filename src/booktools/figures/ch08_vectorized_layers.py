@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from backprop.figures import figure
-from backprop.figures._style import BLUE, GREEN, GREY, ORANGE
+from booktools.figures import figure
+from booktools.figures._style import BLUE, GREEN, GREY, ORANGE
 from backprop.gradcheck import gradcheck
 from backprop.nn import Linear, Sequential, Tanh
 

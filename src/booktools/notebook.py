@@ -380,7 +380,7 @@ def setup_code(repository: str, branch: str = "main") -> str:
         "try:\n"
         "    import backprop\n"
         "except ImportError:\n"
-        f'    %pip install --quiet "backprop-from-scratch[figures] @ git+https://github.com/{repository}@{branch}"\n'
+        f'    %pip install --quiet "backprop-from-scratch @ git+https://github.com/{repository}@{branch}"\n'
         "\n"
         "# Show the value of every expression in a cell, as the console examples\n"
         "# of the book do (by default a notebook shows only the last one).\n"
