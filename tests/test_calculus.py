@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
@@ -140,3 +141,32 @@ def test_bad_input_is_refused_with_a_message_naming_the_argument(call, error, wo
 def test_methods_constant_lists_every_method():
     for method in METHODS:
         assert derivative(lambda x: x * x, 1.5, method=method) == pytest.approx(3.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["richardson", "forward", "complex"])
+@pytest.mark.parametrize(
+    ("f", "x", "cause"),
+    [(lambda x: 1 / x, 0.0, "ZeroDivisionError"), (math.log, 0.0, "math domain error"),
+     (lambda x: 1 / (x - 2) ** 2, 2.0, "ZeroDivisionError"), (lambda x: x * math.inf, 1.0, "not finite")],
+)
+def test_no_derivative_where_f_cannot_be_evaluated(method, f, x, cause):
+    if method == "complex" and f is math.log:
+        f = cmath.log  # the complex step needs an f that takes complex numbers
+        cause = "math domain error"
+    with pytest.raises(ValueError, match="no derivative there") as info:
+        derivative(f, x, method=method)
+    assert cause in str(info.value) or cause in repr(info.value.__cause__)
+
+
+def test_the_bare_central_difference_evaluates_f_only_beside_x():
+    calls = []
+
+    def f(x):
+        calls.append(x)
+        return x * x
+
+    assert derivative(f, 1.0, method="central") == pytest.approx(2.0)
+    assert len(calls) == 2 and 1.0 not in calls
+    calls.clear()
+    derivative(f, 1.0, method="forward")
+    assert calls.count(1.0) == 1  # f(x) once, shared by the check and the formula

@@ -14,7 +14,9 @@ Four methods are available, chosen with the keyword-only ``method``:
     :math:`h = \\sqrt{\\epsilon}\\,\\max(1, |x|)`.
 ``"central"``
     :math:`(f(x+h) - f(x-h)) / 2h`, error :math:`O(h^2)`; default
-    :math:`h = \\epsilon^{1/3}\\max(1, |x|)`.
+    :math:`h = \\epsilon^{1/3}\\max(1, |x|)`. The bare formula, two
+    evaluations: it never looks at ``f(x)`` itself, so it cannot notice a
+    pole or a jump between ``x - h`` and ``x + h``.
 ``"richardson"`` (the default)
     central differences at shrinking steps, combined by Richardson
     extrapolation (Ridders' method) until the estimates stop improving.
@@ -28,6 +30,11 @@ Four methods are available, chosen with the keyword-only ``method``:
 In every finite-difference method the step is made exactly representable
 before it is used, ``h = (x + h) - x``, so the division is by the step that
 was really taken (chapter 3 explains why this matters).
+
+Every method but ``"central"`` first evaluates ``f(x)`` and refuses, with a
+ValueError, a point where ``f`` cannot be evaluated or is not finite (``1/x``
+at 0, ``log`` at 0): there is no derivative there, and a difference quotient
+across the pole would return a large, wrong number.
 """
 
 from __future__ import annotations
@@ -87,13 +94,36 @@ def _check_step(h: Any) -> float:
     return step
 
 
-def _forward(f: Callable[[float], Any], x: float, h: float | None) -> float:
+def _forward(f: Callable[[float], Any], x: float, h: float | None, fx: float) -> float:
     h = math.sqrt(_EPS) * max(1.0, abs(x)) if h is None else h
     x_plus = x + h
     step = x_plus - x  # the step that was really taken
     if step == 0:
         raise _NoRetry(f"h={h!r} is too small to change x={x!r}")
-    return (_as_real(f(x_plus), f"at x+h={x_plus!r}") - _as_real(f(x), f"at x={x!r}")) / step
+    return (_as_real(f(x_plus), f"at x+h={x_plus!r}") - fx) / step
+
+
+def _value_at(f: Callable[[float], Any], x: float, complex_input: bool = False) -> float:
+    """``f(x)`` as a finite float, or a ValueError: no derivative where f is undefined.
+
+    The central, Ridders' and complex-step formulas never evaluate f at x
+    itself, so without this check they would return a large, wrong number
+    at a pole (1/x at 0) instead of saying that there is no derivative.
+    """
+    try:
+        if complex_input:  # an f written for the complex step: its value at x + 0i
+            value = np.asarray(f(complex(x, 0.0)))
+            fx = float(value.real.reshape(())) if value.size == 1 else _as_real(value, f"at x={x!r}")
+        else:
+            fx = _as_real(f(x), f"at x={x!r}")
+    except (ZeroDivisionError, OverflowError, ValueError) as error:
+        if isinstance(error, _NoRetry):
+            raise
+        raise ValueError(f"f cannot be evaluated at x={x!r} ({type(error).__name__}: {error}), "
+                         "so it has no derivative there") from error
+    if not math.isfinite(fx):
+        raise ValueError(f"f(x) is not finite at x={x!r} (got {fx!r}), so it has no derivative there")
+    return fx
 
 
 def _central(f: Callable[[float], Any], x: float, h: float) -> float:
@@ -198,16 +228,20 @@ def derivative(
     x = _check_point(x, "x")
     if h is not None:
         h = _check_step(h)
-    if method == "richardson":
-        result = _richardson(f, x, h)
-    elif method == "central":
-        result = _central(f, x, _CBRT_EPS * max(1.0, abs(x)) if h is None else h)
-    elif method == "forward":
-        result = _forward(f, x, h)
-    elif method == "complex":
-        result = _complex_step(f, x, h)
-    else:
+    if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    if method == "central":  # the bare formula: two evaluations, at x - h and x + h
+        result = _central(f, x, _CBRT_EPS * max(1.0, abs(x)) if h is None else h)
+    else:
+        # No derivative where f itself is undefined (1/x at 0): the other
+        # methods evaluate f at x first (forward differences need it anyway).
+        fx = _value_at(f, x, complex_input=method == "complex")
+        if method == "richardson":
+            result = _richardson(f, x, h)
+        elif method == "forward":
+            result = _forward(f, x, h, fx)
+        else:
+            result = _complex_step(f, x, h)
     if not math.isfinite(result):
         raise ValueError(f"the derivative of f at x={x!r} is not finite ({result!r})")
     return result
