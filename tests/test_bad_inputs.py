@@ -110,7 +110,41 @@ CATALOGUE = [
     ("digits missing file", lambda: digits_module.load_digits(path="no/such/digits.csv.gz"), FileNotFoundError, "digits"),
     ("train_test_split fraction 1.5", lambda: digits_module.train_test_split(X3, Y3, test_fraction=1.5), ValueError, "test_fraction"),
     ("gradcheck non-finite input", lambda: gradcheck.gradcheck(_model(), np.array([[math.nan, 1.0]])), ValueError, "x"),
+    # no silent wrong answer (issue 16)
+    ("one ReLU object in two places", lambda: (lambda r: nn.Sequential(nn.Linear(2, 2), r, nn.Linear(2, 2), r))(nn.ReLU()), ValueError, "layer 3 is the same ReLU() object as layer 1"),
+    ("one Linear applied twice", lambda: (lambda l: nn.Sequential(l, nn.Tanh(), l))(nn.Linear(2, 2)), ValueError, "layer 2 is the same Linear(2, 2)"),
+    ("one parameter twice in an optimizer", lambda: (lambda ps: optim.SGD(ps + ps[:1], lr=0.1))(_model().parameters()), ValueError, "parameters 0 and 4 are the same"),
+    ("complex input to a layer", lambda: nn.Linear(2, 1)(np.ones((1, 2), dtype=complex)), TypeError, "complex numbers"),
+    ("string input to a layer", lambda: nn.Linear(2, 1)(np.array([["1", "2"]])), TypeError, "strings"),
+    ("object input to a layer", lambda: nn.ReLU()(np.array([[1.0, None]], dtype=object)), TypeError, "Python objects"),
+    ("complex prediction to a loss", lambda: losses.MSELoss()(np.ones((2, 1), dtype=complex), np.ones((2, 1))), TypeError, "complex numbers"),
+    ("non-finite loss target", lambda: losses.MSELoss()(np.ones((2, 1)), np.array([[1.0], [math.inf]])), ValueError, "target must be finite"),
+    ("non-finite scores", lambda: losses.SoftmaxCrossEntropy()(np.array([[math.nan, 0.0]]), np.array([0])), ValueError, "scores must be finite"),
+    ("accuracy of an empty batch", lambda: losses.accuracy(np.zeros((0, 3)), np.zeros(0, dtype=int)), ValueError, "at least one sample"),
+    ("NaN through a model that starts with ReLU", lambda: nn.Sequential(nn.ReLU(), nn.Linear(2, 1))(np.array([[math.nan, 0.0]])), ValueError, "ReLU(): the input must be finite"),
+    ("derivative of 1/x at 0", lambda: calculus.derivative(lambda x: 1 / x, 0.0), ValueError, "f cannot be evaluated at x=0.0"),
+    ("fit with zero samples", lambda: (lambda m: nn.fit(m, losses.MSELoss(), optim.SGD(m.parameters()), np.zeros((0, 2)), np.zeros((0, 1))))(_model()), ValueError, "N >= 1"),
+    ("fit with the loss class", lambda: (lambda m: nn.fit(m, losses.MSELoss, optim.SGD(m.parameters()), np.ones((2, 2)), np.ones((2, 1))))(_model()), TypeError, "got the class MSELoss: call it"),
+    ("fit with a string optimizer", lambda: nn.fit(_model(), losses.MSELoss(), "sgd", np.ones((2, 2)), np.ones((2, 1))), TypeError, "optimizer must have step() and zero_grad()"),
+    ("fit with another model's optimizer", lambda: nn.fit(_model(), losses.MSELoss(), optim.SGD(_model().parameters()), np.ones((2, 2)), np.ones((2, 1))), ValueError, "optimizer must update this model's parameters"),
+    ("fit with a callback that is not callable", lambda: (lambda m: nn.fit(m, losses.MSELoss(), optim.SGD(m.parameters()), np.ones((2, 2)), np.ones((2, 1)), on_epoch="print"))(_model()), TypeError, "on_epoch must be a function"),
+    ("SGD(model.parameters) without the call", lambda: optim.SGD(_model().parameters), TypeError, "call it, as in SGD(model.parameters())"),
+    ("read-only parameter in an optimizer", lambda: optim.SGD([_read_only_parameter()]), ValueError, "read-only"),
+    ("two-layer network with three weights", lambda: twolayer.forward((0.5, 0.5, 0.5), 1.0), TypeError, "four numbers"),
+    ("train_digits for zero epochs", lambda: _train_digits(epochs=0), ValueError, "epochs must be a positive integer"),
 ]
+
+
+def _read_only_parameter():
+    p = nn.Parameter(np.zeros(2))
+    p.data.flags.writeable = False
+    return p
+
+
+def _train_digits(**kwargs):
+    from backprop.digits import train_digits
+
+    return train_digits(**kwargs)
 
 
 @pytest.mark.parametrize("call, error, words", [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])
@@ -144,6 +178,22 @@ def test_a_refused_call_leaves_the_model_usable():
     np.testing.assert_array_equal(before, after)
     grad_in = model.backward(np.ones((4, 1)))
     assert grad_in.shape == (4, 2) and np.all(np.isfinite(grad_in))
+
+
+@pytest.mark.parametrize("bad", [
+    {"on_batch": 3}, {"y": np.ones((4, 1), dtype=complex)}, {"X": np.full((4, 2), math.nan)}, {"epochs": 0},
+    {"loss": losses.MSELoss}, {"optimizer": "adam"},
+])
+def test_a_refused_fit_changes_no_weight(bad):
+    model = _model()
+    before = [p.data.copy() for p in model.parameters()]
+    args = {"loss": losses.MSELoss(), "optimizer": optim.SGD(model.parameters(), lr=0.1),
+            "X": np.ones((4, 2)), "y": np.ones((4, 1))} | bad
+    kwargs = {k: v for k, v in args.items() if k not in ("loss", "optimizer", "X", "y")}
+    with pytest.raises((TypeError, ValueError)):
+        nn.fit(model, args["loss"], args["optimizer"], args["X"], args["y"], **kwargs)
+    for b, p in zip(before, model.parameters()):
+        np.testing.assert_array_equal(b, p.data)
 
 
 def test_a_refused_operation_leaves_the_engine_usable():

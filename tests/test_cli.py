@@ -54,6 +54,14 @@ def test_bad_arguments(argv, message, capsys):
     assert "Traceback" not in err and "_argument" not in err and "_checks" not in err
 
 
+def test_a_diverging_run_ends_with_one_clean_line(capsys):
+    assert main(["train-digits", "--epochs", "1", "--lr", "1e200", "--no-progress", "--hidden", "8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m backprop train-digits: error: the loss became")
+    assert "try a smaller learning rate" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"epochs": 0}, "epochs must be a positive integer, got 0"),
     ({"seed": -1}, "seed must be a non-negative integer, got -1"),

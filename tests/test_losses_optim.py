@@ -67,7 +67,7 @@ def test_loss_errors():
         MSELoss()(np.zeros(2), np.zeros(2))
     with pytest.raises(ValueError, match=r"labels must have shape \(2,\)"):
         SoftmaxCrossEntropy()(np.zeros((2, 3)), np.zeros((2, 3), dtype=int))
-    with pytest.raises(TypeError, match="labels must be integers"):
+    with pytest.raises(TypeError, match="labels must be integer class labels"):
         SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0.0, 1.0]))
     with pytest.raises(ValueError, match=r"labels must be integers in \[0, 3\)"):
         SoftmaxCrossEntropy()(np.zeros((2, 3)), np.array([0, -1]))
@@ -109,7 +109,13 @@ def test_cross_entropy_matches_the_textbook_formulas_for_odd_batch_sizes():
 def test_accuracy():
     assert accuracy(np.eye(3), np.array([0, 1, 1])) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="scores must have shape"):
-        accuracy(np.zeros(3), np.zeros(3))
+        accuracy(np.zeros(3), np.zeros(3, dtype=int))
+    with pytest.raises(TypeError, match="labels must be integer class labels, got dtype float64"):
+        accuracy(np.eye(3), np.zeros(3))
+    with pytest.raises(ValueError, match="at least one sample"):
+        accuracy(np.zeros((0, 3)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match="scores must be finite"):
+        accuracy(np.array([[np.nan, 0.0]]), np.array([0]))
 
 
 # --- optimizers ------------------------------------------------------------------------

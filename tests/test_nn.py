@@ -247,14 +247,86 @@ def test_fit_is_reproducible_and_checks_its_data():
         fit(model, MSELoss(), SGD(model.parameters()), np.zeros((4, 2)), np.zeros((4, 1)), epochs=0)
 
 
-def test_forward_and_backward_make_no_needless_copies():
+def test_gradients_are_added_into_the_same_arrays():
     layer = Linear(3, 2, rng=0)
-    x = batch(4, 3)
-    layer(x)
-    assert layer._x is x  # the input is kept by reference, not copied
+    layer(batch(4, 3))
     grad = layer.weight.grad
     layer.backward(np.ones((4, 2)))
-    assert layer.weight.grad is grad  # gradients are written into the same arrays
+    assert layer.weight.grad is grad  # optimizers may hold on to .grad
+
+
+# ---------------------------------------------------------------- no silent wrong answer
+
+
+def test_changing_the_input_after_forward_does_not_change_the_gradient():
+    layer = Linear(3, 2, rng=0)
+    x = batch(4, 3)
+    expected = x.T @ np.ones((4, 2))
+    layer(x)
+    x *= -7.0  # the caller reuses its array before the backward pass
+    layer.backward(np.ones((4, 2)))
+    np.testing.assert_array_equal(layer.weight.grad, expected)
+
+
+@pytest.mark.parametrize("activation", [ReLU, Tanh, Sigmoid])
+@pytest.mark.parametrize("edit", ["negate", "clip"])
+def test_editing_an_output_in_place_does_not_change_the_gradient(activation, edit):
+    x = batch(4, 3)
+    layer, fresh = activation(), activation()
+    out = layer(x)
+    fresh(x)
+    if edit == "negate":
+        out *= -1
+    else:
+        np.clip(out, 0.2, 0.3, out=out)
+    G = batch(4, 3, seed=5)
+    np.testing.assert_array_equal(layer.backward(G), fresh.backward(G))
+
+
+def test_the_same_layer_object_twice_is_refused_when_the_model_is_built():
+    relu = ReLU()
+    with pytest.raises(ValueError, match=r"layer 3 is the same ReLU\(\) object as layer 1"):
+        Sequential(Linear(2, 3), relu, Linear(3, 3), relu)
+    linear = Linear(3, 3)
+    with pytest.raises(ValueError, match=r"layer 1\.0 is the same Linear\(3, 3\) object as layer 0"):
+        Sequential(linear, Sequential(linear))
+
+
+def test_tied_parameters_in_distinct_layers_are_allowed_and_collect_both_gradients():
+    first, second = Linear(2, 2, rng=0), Linear(2, 2, rng=1)
+    second.weight = first.weight
+    model = Sequential(first, Tanh(), second)
+    x = batch(3, 2)
+    model(x)
+    model.backward(np.ones((3, 2)))
+    report = gradcheck(model, x)  # clears, then compares every parameter with central differences
+    assert report.ok(), str(report)
+
+
+@pytest.mark.parametrize(
+    ("bad", "kind"),
+    [(np.ones((2, 2), dtype=complex), "complex numbers"), (np.array([["1", "2"]]), "strings"),
+     (np.ones((2, 2), dtype=bool), "booleans"), (np.array([[1.0, None]], dtype=object), "Python objects")],
+)
+def test_layers_refuse_inputs_that_are_not_real_numbers(bad, kind):
+    for layer in (Linear(2, 2, rng=0), ReLU(), Sequential(Tanh())):
+        with pytest.raises(TypeError, match=f"the input must hold real numbers .*got {kind}"):
+            layer(bad)
+
+
+def test_an_activation_first_in_a_model_refuses_nan():
+    with pytest.raises(ValueError, match=r"ReLU\(\): the input must be finite"):
+        Sequential(ReLU(), Linear(2, 1))(np.array([[np.nan, 1.0]]))
+
+
+def test_parameters_copy_their_data_writable_and_contiguous():
+    data = np.arange(6.0).reshape(3, 2).T  # Fortran-ordered view
+    data.flags.writeable = False
+    p = Parameter(data)
+    assert p.data.flags.writeable and p.data.flags.c_contiguous
+    np.testing.assert_array_equal(p.data, data)
+    with pytest.raises(TypeError, match="Parameter data must hold real numbers"):
+        Parameter(np.ones(2, dtype=complex))
 
 
 def test_parameter_repr():
@@ -288,13 +360,13 @@ def test_backward_without_input_grad_gives_the_same_parameter_gradients():
     assert dx.shape == x.shape
 
 
-def test_every_linear_layer_refuses_nan_or_infinity_in_its_input():
+def test_every_layer_refuses_nan_or_infinity_in_its_input():
     model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
-    with pytest.raises(ValueError, match=r"Linear\(2, 3\): the input contains NaN"):
+    with pytest.raises(ValueError, match=r"Linear\(2, 3\): the input must be finite"):
         model(np.array([[1.0, np.nan]]))
-    # An overflow inside the model is caught by the next Linear layer.
+    # An overflow inside the model is caught by the next layer.
     model[0].weight.data[...] = np.inf
-    with pytest.raises(ValueError, match=r"Linear\(3, 1\): the input contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"ReLU\(\): the input must be finite, but it contains NaN or infinity"):
         model(np.array([[1.0, 1.0]]))
 
 

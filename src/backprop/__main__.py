@@ -6,7 +6,7 @@ time the epoch took. A progress bar on stderr shows the batches of the
 current epoch (on by default when stderr is a terminal; ``--progress`` or
 ``--no-progress`` decide it explicitly).
 
-The training itself is :func:`backprop.digits.train_digits`, chapter 11's
+The training itself is [`backprop.digits.train_digits`][], chapter 11's
 recipe; this module only reads the arguments and prints.
 """
 
@@ -95,10 +95,16 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
 
-    run = train_digits(
-        args.epochs, args.seed, hidden=args.hidden, lr=args.lr, batch_size=args.batch_size,
-        on_epoch=report, on_batch=progress_bar(sys.stderr) if show_bar else None,
-    )
+    try:
+        run = train_digits(
+            args.epochs, args.seed, hidden=args.hidden, lr=args.lr, batch_size=args.batch_size,
+            on_epoch=report, on_batch=progress_bar(sys.stderr) if show_bar else None,
+        )
+    except FloatingPointError as error:  # the run diverged: one line, no traceback
+        if show_bar:
+            sys.stderr.write("\n")
+        print(f"python -m backprop train-digits: error: {error}", file=sys.stderr)
+        return 2
     mean_ms = 1000 * float(np.mean(run.seconds))
     print(f"test accuracy {100 * run.test_accuracy[-1]:.1f}%, {mean_ms:.1f} ms per epoch")
     return 0

@@ -55,6 +55,37 @@ def non_negative_int(value: Any, name: str) -> int:
     return int(value)
 
 
+class NonFiniteError(ValueError):
+    """A NaN or an infinity where only finite numbers make sense.
+
+    A ValueError like any other refusal; :func:`backprop.nn.fit` tells it
+    apart to report a training run that diverged.
+    """
+
+
+def real_array(value: Any, name: str, *, finite: bool = True) -> np.ndarray:
+    """``value`` as a float64 NumPy array, or an error naming ``name``.
+
+    Integers and floats of any size convert; booleans, complex numbers,
+    strings and other objects are refused with a TypeError (converting them
+    would silently change or lose what they hold). With ``finite``, NaN and
+    infinity are refused with a ValueError. The result may be ``value``
+    itself when it already is a float64 array: callers that keep it copy it.
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__} ({error})") from None
+    if array.dtype.kind not in "iuf":
+        kinds = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes", "O": "Python objects"}
+        what = kinds.get(array.dtype.kind, f"dtype {array.dtype}")
+        raise TypeError(f"{name} must hold real numbers (integers or floats), got {what}")
+    array = array.astype(np.float64, copy=False)
+    if finite and not np.isfinite(array).all():
+        raise NonFiniteError(f"{name} must be finite, but it contains NaN or infinity")
+    return array
+
+
 def generator(seed: Any, name: str = "seed", *, allow_none: bool = False) -> np.random.Generator:
     """A NumPy generator from an integer seed (or an existing generator), else raise naming ``name``.
 

@@ -2,33 +2,35 @@
 
 A backward pass is easy to get subtly wrong: a transpose in the wrong place
 or a forgotten sum gives numbers of the right shape and the wrong value.
-:func:`gradcheck` compares it with the slow, obvious method of chapter 2:
-nudge every number by :math:`\\pm h` and watch the loss,
+[`gradcheck`][] compares it with the slow, obvious method of chapter 2:
+nudge every number by $\\pm h$ and watch the loss,
 
-:math:`\\partial L / \\partial w \\approx (L(w + h) - L(w - h)) / 2h`.
+$$\\partial L / \\partial w \\approx (L(w + h) - L(w - h)) / 2h.$$
 
-It works on anything with the layer interface of :mod:`backprop.nn` (a
+It works on anything with the layer interface of [`backprop.nn`][] (a
 layer or a whole model), on a model followed by a loss, or on a loss alone:
 
-- ``gradcheck(model, x)``: the scalar checked is :math:`L = \\sum R \\odot
-  \\text{model}(x)` for a fixed random ``R`` (so every output counts, each with
+- ``gradcheck(model, x)``: the scalar checked is $L = \\sum R \\odot
+  \\text{model}(x)$ for a fixed random ``R`` (so every output counts, each with
   its own weight), and ``R`` is what ``model.backward`` receives;
-- ``gradcheck(model, x, loss=loss, target=y)``: :math:`L = \\text{loss}(\\text{model}(x), y)`;
-- ``gradcheck(loss, prediction, target=y)``: :math:`L = \\text{loss}(\\text{prediction}, y)`.
+- ``gradcheck(model, x, loss=loss, target=y)``: $L = \\text{loss}(\\text{model}(x), y)$;
+- ``gradcheck(loss, prediction, target=y)``: $L = \\text{loss}(\\text{prediction}, y)$.
 
 For every parameter and for the input it reports the relative error
 
-:math:`\\lVert a - n\\rVert / \\max(\\lVert a\\rVert, \\lVert n\\rVert)`
+$$\\lVert a - n\\rVert / \\max(\\lVert a\\rVert, \\lVert n\\rVert)$$
 
 between the analytic gradient ``a`` and the numeric one ``n`` (Euclidean
 norms over the array). In float64, below ``1e-7`` is good, above ``1e-2``
 the gradient is wrong.
 
-A ReLU has a kink at 0. Where a nudge of :math:`\\pm h` moves one of its
+A ReLU has a kink at 0. Where a nudge of $\\pm h$ moves one of its
 inputs across 0, the difference quotient measures neither side's slope; such
 entries are counted as *kinks* and left out of the comparison instead of
 being reported as failures.
 
+Examples
+--------
 >>> import numpy as np
 >>> from backprop.nn import Linear
 >>> from backprop.gradcheck import gradcheck
@@ -50,15 +52,17 @@ import numpy as np
 
 __all__ = ["gradcheck", "GradCheckReport", "GradCheckEntry", "relative_error", "verdict", "GOOD", "WRONG"]
 
-#: Relative errors at or below this are good in float64.
 GOOD = 1e-7
-#: Relative errors above this mean the gradient is wrong.
+"""Relative errors at or below this are good in float64."""
 WRONG = 1e-2
+"""Relative errors above this mean the gradient is wrong."""
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     """``|a - n| / max(|a|, |n|)`` with Euclidean norms; 0 when both are zero.
 
+    Examples
+    --------
     >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
     0.0
     >>> relative_error(np.array([3.0]), np.array([-3.0]))
@@ -75,6 +79,8 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 def verdict(error: float) -> str:
     """``'good'`` (<= 1e-7), ``'fair'`` (<= 1e-4), ``'poor'`` (<= 1e-2) or ``'wrong'``.
 
+    Examples
+    --------
     >>> [verdict(e) for e in (1e-9, 1e-5, 1e-3, 0.5)]
     ['good', 'fair', 'poor', 'wrong']
     """
@@ -103,7 +109,7 @@ class GradCheckEntry:
 
 @dataclass
 class GradCheckReport:
-    """What :func:`gradcheck` found, one :class:`GradCheckEntry` per array."""
+    """What [`gradcheck`][] found, one [`GradCheckEntry`][] per array."""
 
     entries: list[GradCheckEntry]
     h: float
@@ -254,22 +260,22 @@ def gradcheck(
     baseline = _kink_state(f) if is_model else []
     entries = []
     for name, array, analytic in arrays:
-        numeric = np.zeros_like(array)
+        numeric = np.zeros(array.shape)
         crossed = np.zeros(array.shape, dtype=bool)
-        flat = array.reshape(-1)  # a view: writing to it nudges the array itself
-        numeric_flat = numeric.reshape(-1)
-        crossed_flat = crossed.reshape(-1)
-        for i in range(flat.size):
-            old = flat[i]
-            flat[i] = old + h
+        # Index the array itself, element by element: this nudges it in place
+        # whatever its memory layout (a transposed array or a column slice
+        # has no flat view; reshape(-1) would nudge a copy).
+        for i in np.ndindex(array.shape):
+            old = array[i]
+            array[i] = old + h
             plus = objective()
             kinked = _crossed(baseline, _kink_state(f)) if baseline else False
-            flat[i] = old - h
+            array[i] = old - h
             minus = objective()
             kinked = kinked or (_crossed(baseline, _kink_state(f)) if baseline else False)
-            flat[i] = old
-            numeric_flat[i] = (plus - minus) / (2 * h)
-            crossed_flat[i] = kinked
+            array[i] = old
+            numeric[i] = (plus - minus) / (2 * h)
+            crossed[i] = kinked
         keep = ~crossed
         error = relative_error(analytic[keep], numeric[keep])
         entries.append(

@@ -1,14 +1,16 @@
 """Loss functions: one number that says how wrong a batch of predictions is (chapter 9).
 
 A loss object is called as ``loss(prediction, target)`` and returns a float;
-its ``backward()`` then returns :math:`\\partial L / \\partial\\,\\text{prediction}`,
+its ``backward()`` then returns $\\partial L / \\partial\\,\\text{prediction}$,
 an array of the prediction's shape, ready for ``model.backward``.
 
-- :class:`MSELoss`: mean squared error, for numbers (regression);
-- :class:`SoftmaxCrossEntropy`: softmax and cross-entropy fused into one
+- [`MSELoss`][]: mean squared error, for numbers (regression);
+- [`SoftmaxCrossEntropy`][]: softmax and cross-entropy fused into one
   step, for classes (classification); the fused gradient is simply
   ``(softmax(z) - one_hot(y)) / N``.
 
+Examples
+--------
 >>> import numpy as np
 >>> from backprop.losses import MSELoss
 >>> mse = MSELoss()
@@ -25,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from backprop._checks import real_array
+
 
 __all__ = ["MSELoss", "SoftmaxCrossEntropy", "softmax", "log_softmax", "accuracy"]
 
@@ -35,10 +39,14 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     Subtracting the row maximum first changes nothing mathematically, but
     keeps every ``exp`` at most 1.
 
+    Examples
+    --------
     >>> log_softmax(np.array([[1000.0, 1000.0]]))
     array([[-0.69314718, -0.69314718]])
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = real_array(z, "z")
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"z must hold at least one score along its last axis, got shape {z.shape}")
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -46,6 +54,8 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     """Turn each row of scores into probabilities that sum to 1.
 
+    Examples
+    --------
     >>> softmax(np.array([[0.0, 0.0], [0.0, 1000.0]]))
     array([[0.5, 0.5],
            [0. , 1. ]])
@@ -56,24 +66,36 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
     """The fraction of rows whose highest score is at the right label.
 
+    Examples
+    --------
     >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]), np.array([1, 0, 0]))
     0.6666666666666666
     """
-    scores = np.asarray(scores)
-    labels = np.asarray(labels)
+    scores = real_array(scores, "scores")
+    labels = _labels(labels, "labels")
     if scores.ndim != 2 or labels.shape != scores.shape[:1]:
         raise ValueError(
             f"scores must have shape (N, classes) and labels shape (N,), "
             f"got {scores.shape} and {labels.shape}"
         )
+    if scores.shape[0] == 0 or scores.shape[1] == 0:
+        raise ValueError(f"scores must hold at least one sample and one class, got shape {scores.shape}")
     return float(np.mean(scores.argmax(axis=1) == labels))
 
 
+def _labels(value: Any, name: str) -> np.ndarray:
+    """``value`` as an array of integer class labels, or a TypeError naming ``name``."""
+    labels = np.asarray(value)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer class labels, got dtype {labels.dtype}")
+    return labels
+
+
 def _batch(value: Any, name: str) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] == 0:
+    array = real_array(value, name)
+    if array.ndim != 2 or 0 in array.shape:
         raise ValueError(
-            f"{name} must be a batch of shape (N, outputs) with N >= 1, got {array.shape}"
+            f"{name} must be a batch of shape (N, outputs) with N >= 1 and outputs >= 1, got {array.shape}"
         )
     return array
 
@@ -81,8 +103,8 @@ def _batch(value: Any, name: str) -> np.ndarray:
 class MSELoss:
     """Mean squared error over every number of the batch.
 
-    :math:`L = \\frac{1}{NK}\\sum_{i,k} (p_{ik} - t_{ik})^2` and
-    :math:`\\partial L / \\partial p = \\frac{2}{NK}(p - t)`
+    $L = \\frac{1}{NK}\\sum_{i,k} (p_{ik} - t_{ik})^2$ and
+    $\\partial L / \\partial p = \\frac{2}{NK}(p - t)$
 
     for predictions ``p`` and targets ``t`` of shape ``(N, K)``.
     """
@@ -95,7 +117,7 @@ class MSELoss:
 
     def __call__(self, prediction: np.ndarray, target: np.ndarray) -> float:
         prediction = _batch(prediction, "prediction")
-        target = np.asarray(target, dtype=np.float64)
+        target = real_array(target, "MSELoss: target")
         if target.shape != prediction.shape:
             raise ValueError(
                 f"MSELoss: target must have the shape of the prediction {prediction.shape}, "
@@ -105,7 +127,7 @@ class MSELoss:
         return float(np.mean(self._diff * self._diff))
 
     def backward(self) -> np.ndarray:
-        """:math:`\\partial L / \\partial p` for the last call."""
+        """$\\partial L / \\partial p$ for the last call."""
         if self._diff is None:
             raise RuntimeError("MSELoss: backward() was called before the loss was computed")
         return (2.0 / self._diff.size) * self._diff
@@ -114,12 +136,14 @@ class MSELoss:
 class SoftmaxCrossEntropy:
     """Softmax of the scores ``z``, then the cross-entropy with integer labels ``y``.
 
-    :math:`L = \\frac{1}{N}\\sum_i \\big(\\log\\sum_k e^{z_{ik}} - z_{i y_i}\\big)` and
-    :math:`\\partial L / \\partial z = (\\operatorname{softmax}(z) - \\operatorname{onehot}(y)) / N`.
+    $L = \\frac{1}{N}\\sum_i \\big(\\log\\sum_k e^{z_{ik}} - z_{i y_i}\\big)$ and
+    $\\partial L / \\partial z = (\\operatorname{softmax}(z) - \\operatorname{onehot}(y)) / N$.
 
     Fusing the two keeps both stable: the loss uses the log-sum-exp trick
     and the gradient never divides by a probability that may round to 0.
 
+    Examples
+    --------
     >>> ce = SoftmaxCrossEntropy()
     >>> round(ce(np.array([[0.0, 0.0]]), np.array([1])), 6)
     0.693147
@@ -140,15 +164,11 @@ class SoftmaxCrossEntropy:
 
     def __call__(self, scores: np.ndarray, labels: np.ndarray) -> float:
         z = _batch(scores, "scores")
-        labels = np.asarray(labels)
+        labels = _labels(labels, "SoftmaxCrossEntropy: labels")
         if labels.shape != z.shape[:1]:
             raise ValueError(
                 f"SoftmaxCrossEntropy: labels must have shape ({z.shape[0]},), one class "
                 f"per row of the scores, got {labels.shape}"
-            )
-        if labels.dtype.kind not in "iu":
-            raise TypeError(
-                f"SoftmaxCrossEntropy: labels must be integers, got dtype {labels.dtype}"
             )
         n, classes = z.shape
         if labels.min() < 0 or labels.max() >= classes:
@@ -164,7 +184,7 @@ class SoftmaxCrossEntropy:
         return float(losses.mean())
 
     def backward(self) -> np.ndarray:
-        """:math:`\\partial L / \\partial z` for the last call: ``(softmax(z) - onehot(y)) / N``."""
+        """$\\partial L / \\partial z$ for the last call: ``(softmax(z) - onehot(y)) / N``."""
         if self._probs is None:
             raise RuntimeError(
                 "SoftmaxCrossEntropy: backward() was called before the loss was computed"

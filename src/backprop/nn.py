@@ -5,22 +5,24 @@ A layer is an object with two methods:
 - ``forward(x)`` (also ``layer(x)``) takes a batch ``x`` of shape
   ``(N, features)``, one row per sample, remembers what its backward pass
   will need, and returns the output batch;
-- ``backward(grad_out)`` takes :math:`\\partial L / \\partial y`, the gradient
+- ``backward(grad_out)`` takes $\\partial L / \\partial y$, the gradient
   of the loss with respect to that output, adds the gradients of the loss
   with respect to the layer's parameters to their ``.grad``, and returns
-  :math:`\\partial L / \\partial x`, the gradient with respect to the input,
+  $\\partial L / \\partial x$, the gradient with respect to the input,
   for the layer before it.
 
-:class:`Linear` computes :math:`Y = XW + b`; :class:`ReLU`, :class:`Tanh`
-and :class:`Sigmoid` apply a function to every number; :class:`Sequential`
-chains any of them. :func:`fit` is the training loop of chapter 9.
+[`Linear`][] computes $Y = XW + b$; [`ReLU`][], [`Tanh`][]
+and [`Sigmoid`][] apply a function to every number; [`Sequential`][]
+chains any of them. [`fit`][] is the training loop of chapter 9.
 
 The gradient rule is the one of chapter 7's engine, and of PyTorch: a
 parameter's ``.grad`` *accumulates* across ``backward`` calls, so a parameter
-used twice collects both contributions, and :meth:`Module.zero_grad` (or the
+used twice collects both contributions, and [`Module.zero_grad`][] (or the
 optimizer's ``zero_grad()``) clears it before the next step. Every operation
 works on the whole batch: there is no Python loop over samples or neurons.
 
+Examples
+--------
 >>> import numpy as np
 >>> from backprop.nn import Linear, ReLU, Sequential
 >>> rng = np.random.default_rng(0)
@@ -39,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from backprop._checks import generator, positive_int
+from backprop._checks import NonFiniteError, generator, positive_int, real_array
 
 __all__ = [
     "Parameter",
@@ -53,9 +55,11 @@ __all__ = [
     "init_std",
 ]
 
-#: The initialisation schemes of :class:`Linear`, by their names in the
-#: literature, and the standard deviation each draws the weights with.
 INITS = ("lecun", "glorot", "xavier", "he")
+"""The initialisation schemes of [`Linear`][], by their names in the literature.
+
+[`init_std`][] gives the standard deviation each draws the weights with.
+"""
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -65,6 +69,8 @@ class Parameter:
     Both are float64 NumPy arrays of the same shape; optimizers update
     ``.data`` in place from ``.grad``.
 
+    Examples
+    --------
     >>> p = Parameter(np.zeros((2, 3)), name="weight")
     >>> p
     Parameter(name='weight', shape=(2, 3))
@@ -75,7 +81,8 @@ class Parameter:
     __slots__ = ("data", "grad", "name")
 
     def __init__(self, data: np.ndarray, name: str = "") -> None:
-        self.data = np.asarray(data, dtype=np.float64)
+        # A copy of its own: writable and contiguous, whatever array it came from.
+        self.data = np.array(real_array(data, "Parameter data"), dtype=np.float64, order="C")
         self.grad = np.zeros_like(self.data)
         self.name = name
 
@@ -84,7 +91,7 @@ class Parameter:
 
 
 class Module:
-    """Base class of the layers: ``module(x)`` runs :meth:`forward`."""
+    """Base class of the layers: ``module(x)`` runs `forward`."""
 
     def zero_grad(self) -> None:
         """Set the ``.grad`` of every parameter of this module to zero."""
@@ -105,14 +112,11 @@ class Module:
         return []
 
     def _input(self, x: Any, features: int | None = None) -> np.ndarray:
-        """``x`` as a float64 batch of shape ``(N, features)``, or a ValueError naming the layer."""
-        if not isinstance(x, np.ndarray) or x.dtype != _FLOAT64:
-            try:
-                x = np.asarray(x, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"{self!r}: the input must be an array of numbers, got {type(x).__name__}"
-                ) from None
+        """``x`` as a finite float64 batch of shape ``(N, features)``, or an error naming the layer.
+
+        NaN or infinity would spread to every output of its row: refused.
+        """
+        x = real_array(x, f"{self!r}: the input")
         if x.ndim != 2 or (features is not None and x.shape[1] != features):
             expected = f"(N, {features})" if features is not None else "(N, features)"
             raise ValueError(f"{self!r}: expected an input of shape {expected}, got {x.shape}")
@@ -125,8 +129,7 @@ class Module:
                 f"{self!r}: backward() was called before forward(); run the layer "
                 "on a batch first"
             )
-        if not isinstance(grad_out, np.ndarray) or grad_out.dtype != _FLOAT64:
-            grad_out = np.asarray(grad_out, dtype=np.float64)
+        grad_out = real_array(grad_out, f"{self!r}: grad_out")
         if grad_out.shape != expected:
             raise ValueError(
                 f"{self!r}: grad_out must have the shape of the output {expected}, "
@@ -138,6 +141,8 @@ class Module:
 def init_std(init: str, in_features: int, out_features: int) -> float:
     """The standard deviation of the initial weights of a ``Linear(in_features, out_features)``.
 
+    Examples
+    --------
     >>> init_std("lecun", 100, 10), init_std("he", 100, 10), init_std("glorot", 100, 10)
     (0.1, 0.1414213562373095, 0.13483997249264842)
     >>> init_std("normal", 100, 10)
@@ -162,19 +167,21 @@ class Linear(Module):
     the weights of neuron ``j``. ``bias`` has shape ``(out_features,)`` and
     starts at zero. The weights are drawn from a normal distribution with mean
     0 and a standard deviation set by ``init``, with
-    :math:`d_\\text{in}` = ``in_features`` and :math:`d_\\text{out}` = ``out_features``:
+    $d_\\text{in}$ = ``in_features`` and $d_\\text{out}$ = ``out_features``:
 
-    - ``"he"`` (the default; He et al., 2015): :math:`\\sqrt{2/d_\\text{in}}`,
+    - ``"he"`` (the default; He et al., 2015): $\\sqrt{2/d_\\text{in}}$,
       for ReLU, which zeroes about half of its inputs;
-    - ``"lecun"`` (LeCun et al., 1998): :math:`\\sqrt{1/d_\\text{in}}`;
+    - ``"lecun"`` (LeCun et al., 1998): $\\sqrt{1/d_\\text{in}}$;
     - ``"glorot"``, also called ``"xavier"`` (Glorot and Bengio, 2010):
-      :math:`\\sqrt{2/(d_\\text{in} + d_\\text{out})}`, a compromise between
+      $\\sqrt{2/(d_\\text{in} + d_\\text{out})}$, a compromise between
       keeping the forward signal and the backward gradient the same size.
 
     Backward, for a batch ``x`` and ``G = grad_out``, adds
     ``x.T @ G`` to ``weight.grad`` and ``G.sum(axis=0)`` to ``bias.grad``, and
     returns ``G @ weight.T``.
 
+    Examples
+    --------
     >>> layer = Linear(2, 3, rng=0)
     >>> layer
     Linear(2, 3)
@@ -214,9 +221,7 @@ class Linear(Module):
         every output of its row.
         """
         x = self._input(x, self.in_features)
-        if not np.isfinite(x).all():
-            raise ValueError(f"{self!r}: the input contains NaN or infinity")
-        self._x = x  # kept for the backward pass
+        self._x = x.copy()  # kept for the backward pass, safe from later edits of x
         return x @ self.weight.data + self.bias.data
 
     def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
@@ -240,22 +245,25 @@ class _Activation(Module):
     """A function applied to every number; backward multiplies by its derivative."""
 
     def __init__(self) -> None:
-        self._out: np.ndarray | None = None
+        self._slope: np.ndarray | None = None  # d(output)/d(input) of the last forward pass
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = self._input(x)
-        self._out = self.function(x)
-        return self._out
+        y = self.function(x)
+        # The backward pass needs the slope at x. Computed now, it is ours:
+        # the caller may change the returned y in place without changing it.
+        self._slope = self.derivative_from_output(y)
+        return y
 
     def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray:
         # An activation has no parameters: its only job is dL/dX, so input_grad
         # is accepted for a uniform interface and the gradient is always returned.
-        out = self._out
-        G = self._grad(grad_out, None if out is None else out.shape)
-        return G * self.derivative_from_output(out)
+        slope = self._slope
+        G = self._grad(grad_out, None if slope is None else slope.shape)
+        return G * slope
 
     @staticmethod
     def function(x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
@@ -269,10 +277,12 @@ class _Activation(Module):
 class ReLU(_Activation):
     """``max(0, x)``; its derivative is 1 where ``x > 0`` and 0 elsewhere.
 
-    ReLU has a kink at 0. :meth:`kink_pattern` says on which side of it each
+    ReLU has a kink at 0. [`kink_pattern`][] says on which side of it each
     input of the last forward pass lay; the gradient checker uses it to spot
     finite differences that straddle the kink.
 
+    Examples
+    --------
     >>> relu = ReLU()
     >>> relu(np.array([[-2.0, 0.0, 3.0]]))
     array([[0., 0., 3.]])
@@ -290,12 +300,14 @@ class ReLU(_Activation):
 
     def kink_pattern(self) -> np.ndarray | None:
         """Which inputs of the last forward pass were above the kink at 0."""
-        return None if self._out is None else self._out > 0
+        return None if self._slope is None else self._slope > 0
 
 
 class Tanh(_Activation):
     """``tanh(x)``; its derivative is ``1 - tanh(x)**2``.
 
+    Examples
+    --------
     >>> Tanh()(np.array([[0.0]]))
     array([[0.]])
     """
@@ -315,6 +327,8 @@ class Sigmoid(_Activation):
     Computed as ``(1 + tanh(x / 2)) / 2``, the same function written so that
     it never overflows, even for ``x = -1000``.
 
+    Examples
+    --------
     >>> Sigmoid()(np.array([[-1000.0, 0.0, 1000.0]]))
     array([[0. , 0.5, 1. ]])
     """
@@ -331,6 +345,8 @@ class Sigmoid(_Activation):
 class Sequential(Module):
     """Layers run one after another: forward in order, backward in reverse.
 
+    Examples
+    --------
     >>> model = Sequential(Linear(2, 4, rng=0), Tanh(), Linear(4, 1, rng=1))
     >>> model
     Sequential(Linear(2, 4), Tanh(), Linear(4, 1))
@@ -349,6 +365,19 @@ class Sequential(Module):
                     f"layer {i} of Sequential must have forward, backward and parameters "
                     f"methods, got {type(layer).__name__} {layer!r}"
                 )
+        # A layer keeps what its backward pass needs from its *last* forward
+        # pass, so one object in two places would back-propagate the wrong
+        # numbers through the first. Refused here, before anything runs.
+        seen: dict[int, str] = {}
+        for position, layer in _positions(layers):
+            if id(layer) in seen:
+                raise ValueError(
+                    f"Sequential: layer {position} is the same {layer!r} object as layer "
+                    f"{seen[id(layer)]}; a layer remembers its last input for the backward "
+                    f"pass, so it cannot be used twice: create a second {type(layer).__name__} "
+                    "(to tie weights, share its Parameter objects instead)"
+                )
+            seen[id(layer)] = position
         self.layers = list(layers)
 
     def __repr__(self) -> str:
@@ -379,6 +408,14 @@ class Sequential(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
 
+def _positions(layers: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every layer with its position, ``"2"`` or ``"1.0"`` inside a nested Sequential."""
+    for i, layer in enumerate(layers):
+        yield f"{prefix}{i}", layer
+        if isinstance(layer, Sequential):
+            yield from _positions(layer.layers, f"{prefix}{i}.")
+
+
 def _backward(layer: Any, grad_out: np.ndarray, input_grad: bool) -> np.ndarray | None:
     """``layer.backward(grad_out)``, telling the library's own layers whether dL/dX is needed.
 
@@ -387,6 +424,61 @@ def _backward(layer: Any, grad_out: np.ndarray, input_grad: bool) -> np.ndarray 
     if isinstance(layer, (Linear, _Activation, Sequential)):
         return layer.backward(grad_out, input_grad=input_grad)
     return layer.backward(grad_out)
+
+
+def _check_training(model: Any, loss: Any, optimizer: Any, on_epoch: Any, on_batch: Any) -> None:
+    """The arguments of :func:`fit` that are objects, checked before any step is taken."""
+    if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
+        raise TypeError(f"model must have forward, backward and parameters methods, got {type(model).__name__} {model!r}")
+    for name, value, example in (("loss", loss, "MSELoss()"), ("optimizer", optimizer, "SGD(model.parameters())")):
+        if isinstance(value, type):
+            raise TypeError(f"{name} must be an object, such as {example}, got the class {value.__name__}: call it")
+    if not (callable(loss) and callable(getattr(loss, "backward", None))):
+        raise TypeError(f"loss must be a loss object with backward(), such as MSELoss(), got {type(loss).__name__} {loss!r}")
+    if not all(callable(getattr(optimizer, m, None)) for m in ("step", "zero_grad")):
+        raise TypeError(
+            f"optimizer must have step() and zero_grad(), such as SGD(model.parameters()), "
+            f"got {type(optimizer).__name__} {optimizer!r}"
+        )
+    held = getattr(optimizer, "parameters", None)
+    if isinstance(held, list):
+        mine = {id(p) for p in model.parameters()}
+        if {id(p) for p in held} != mine:
+            common = len(mine & {id(p) for p in held})
+            raise ValueError(
+                f"optimizer must update this model's parameters: the model has {len(mine)}, the "
+                f"optimizer holds {len(held)}, {common} of them the model's; build it with "
+                f"{type(optimizer).__name__}(model.parameters())"
+            )
+    for name, callback in (("on_epoch", on_epoch), ("on_batch", on_batch)):
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{name} must be a function or None, got {type(callback).__name__} {callback!r}")
+
+
+def _training_step(model: Any, loss: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, where: str) -> float:
+    """Forward, loss, ``zero_grad``, backward, step; return the loss before the step.
+
+    A loss (or a number inside the model) that is not finite means that the
+    training diverged: X and y were checked, so the weights blew up. That is
+    reported as a FloatingPointError naming the step, instead of NumPy's
+    overflow warnings.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            value = loss(model(X), y)
+        except NonFiniteError as error:
+            value, cause = math.inf, error
+        else:
+            cause = None
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"the loss became {value} at {where}; the training diverged: "
+                "try a smaller learning rate"
+            ) from cause
+        optimizer.zero_grad()
+        _backward(model, loss.backward(), input_grad=False)
+        optimizer.step()
+    return value
 
 
 def fit(
@@ -405,30 +497,37 @@ def fit(
     """Train ``model`` with mini-batch gradient descent; return the mean loss of each epoch.
 
     Every epoch visits the samples in a fresh random order (drawn from
-    ``seed``) in batches of ``batch_size``. One step is the loop of chapter 9::
+    ``seed``) in batches of ``batch_size``. One step is the loop of chapter 9:
 
-        prediction = model(X_batch)
-        value = loss(prediction, y_batch)
-        optimizer.zero_grad()            # the gradients accumulate: clear them first
-        model.backward(loss.backward())  # fills every parameter's .grad
-        optimizer.step()
+    ```python
+    prediction = model(X_batch)
+    value = loss(prediction, y_batch)
+    optimizer.zero_grad()            # the gradients accumulate: clear them first
+    model.backward(loss.backward())  # fills every parameter's .grad
+    optimizer.step()
+    ```
 
     (The backward pass of a library model skips the gradient with respect to
     the data, which no step needs: ``input_grad=False``.)
 
-    ``loss`` is a loss object (:mod:`backprop.losses`) and ``optimizer`` an
-    optimizer over ``model.parameters()`` (:mod:`backprop.optim`).
+    ``loss`` is a loss object ([`backprop.losses`][]) and ``optimizer`` an
+    optimizer over ``model.parameters()`` ([`backprop.optim`][]).
     ``on_epoch(epoch, mean_loss)`` is called after every epoch and
     ``on_batch(batch, n_batches)`` after every step. A loss that becomes
     infinite or NaN stops the training with a ``FloatingPointError`` naming
     the step.
     """
+    # Everything that can be checked is checked before the first step, so a
+    # refused call changes no weight.
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
-    X = np.asarray(X, dtype=np.float64)
+    _check_training(model, loss, optimizer, on_epoch, on_batch)
+    X = real_array(X, "X")
     y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a batch of shape (N, features), got {X.shape}")
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must be a batch of shape (N, features) with N >= 1, got {X.shape}")
+    if y.dtype.kind not in "iuf":
+        raise TypeError(f"y must hold numbers (integer labels or float targets), got dtype {y.dtype}")
     if y.shape[:1] != X.shape[:1]:
         raise ValueError(f"y must have one row per sample of X ({X.shape[0]}), got shape {y.shape}")
     rng = generator(seed, "seed", allow_none=True)
@@ -441,16 +540,9 @@ def fit(
         total = 0.0
         for b in range(n_batches):
             batch = order[b * batch_size : (b + 1) * batch_size]
-            value = loss(model(X[batch]), y[batch])
             step += 1
-            if not math.isfinite(value):
-                raise FloatingPointError(
-                    f"the loss became {value} at step {step} (epoch {epoch}, batch {b + 1}); "
-                    "the training diverged: try a smaller learning rate"
-                )
-            optimizer.zero_grad()
-            _backward(model, loss.backward(), input_grad=False)
-            optimizer.step()
+            where = f"step {step} (epoch {epoch}, batch {b + 1})"
+            value = _training_step(model, loss, optimizer, X[batch], y[batch], where)
             total += value * len(batch)
             if on_batch is not None:
                 on_batch(b + 1, n_batches)

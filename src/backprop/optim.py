@@ -4,14 +4,16 @@ An optimizer holds a list of parameters (objects with NumPy arrays ``.data``
 and ``.grad``, such as ``model.parameters()``); each call of ``step()``
 updates every ``.data`` in place from its ``.grad``, and ``zero_grad()``
 clears the gradients before the next backward pass, which adds to them. With learning rate
-:math:`\\eta` and gradient :math:`g`:
+$\\eta$ and gradient $g$:
 
-- :class:`SGD`: :math:`w \\leftarrow w - \\eta g`, the source tutorial's rule;
-- :class:`SGD` with ``momentum`` :math:`\\mu`: :math:`v \\leftarrow \\mu v + g`,
-  :math:`w \\leftarrow w - \\eta v`, a ball that keeps rolling;
-- :class:`Adam`: running means of :math:`g` and :math:`g^2` give each number
+- [`SGD`][]: $w \\leftarrow w - \\eta g$, the source tutorial's rule;
+- [`SGD`][] with ``momentum`` $\\mu$: $v \\leftarrow \\mu v + g$,
+  $w \\leftarrow w - \\eta v$, a ball that keeps rolling;
+- [`Adam`][]: running means of $g$ and $g^2$ give each number
   its own step size.
 
+Examples
+--------
 >>> import numpy as np
 >>> from backprop.nn import Parameter
 >>> from backprop.optim import SGD
@@ -47,6 +49,16 @@ def _rate(value: Any, name: str, *, low: float, high: float | None = None, open_
 
 class _Optimizer:
     def __init__(self, parameters: Iterable[Any], lr: float) -> None:
+        if callable(parameters) and not hasattr(parameters, "__iter__"):
+            raise TypeError(
+                f"parameters must be a list of parameters, got the method {getattr(parameters, '__name__', parameters)!r}: "
+                "call it, as in SGD(model.parameters())"
+            )
+        if isinstance(parameters, (str, bytes)) or not hasattr(parameters, "__iter__"):
+            raise TypeError(
+                f"parameters must be a list of parameters, such as model.parameters(), "
+                f"got {type(parameters).__name__} {parameters!r}"
+            )
         params = list(parameters)
         if not params:
             raise ValueError("parameters must be a non-empty list of parameters, got an empty one")
@@ -61,6 +73,18 @@ class _Optimizer:
                     f"parameter {i}: .data and .grad must have the same shape, "
                     f"got {data.shape} and {grad.shape}"
                 )
+            if not data.flags.writeable or data.dtype.kind != "f":
+                raise ValueError(
+                    f"parameter {i}: .data must be a writable float array (the optimizer "
+                    f"updates it in place), got a {'read-only ' if not data.flags.writeable else ''}"
+                    f"{data.dtype} array"
+                )
+            for j in range(i):
+                if params[j] is p:
+                    raise ValueError(
+                        f"parameters {j} and {i} are the same {p!r}: it would be updated twice "
+                        "per step; list each parameter once"
+                    )
         self.parameters = params
         self.lr = _rate(lr, "lr", low=0.0)
 
@@ -77,9 +101,9 @@ class _Optimizer:
 class SGD(_Optimizer):
     """Gradient descent, optionally with momentum.
 
-    :math:`v \\leftarrow \\mu v + g`, then :math:`w \\leftarrow w - \\eta v`.
+    $v \\leftarrow \\mu v + g$, then $w \\leftarrow w - \\eta v$.
 
-    With ``momentum=0`` (the default) this is :math:`w \\leftarrow w - \\eta g`.
+    With ``momentum=0`` (the default) this is $w \\leftarrow w - \\eta g$.
     """
 
     def __init__(self, parameters: Iterable[Any], lr: float = 0.01, *, momentum: float = 0.0) -> None:
@@ -105,13 +129,15 @@ class SGD(_Optimizer):
 class Adam(_Optimizer):
     """Adam (Kingma and Ba, 2015): a step scaled per number by the gradient's recent size.
 
-    :math:`m \\leftarrow \\beta_1 m + (1-\\beta_1) g`,
-    :math:`s \\leftarrow \\beta_2 s + (1-\\beta_2) g^2`, then
-    :math:`w \\leftarrow w - \\eta\\,\\frac{m / (1-\\beta_1^t)}{\\sqrt{s / (1-\\beta_2^t)} + \\epsilon}`.
+    $m \\leftarrow \\beta_1 m + (1-\\beta_1) g$,
+    $s \\leftarrow \\beta_2 s + (1-\\beta_2) g^2$, then
+    $w \\leftarrow w - \\eta\\,\\frac{m / (1-\\beta_1^t)}{\\sqrt{s / (1-\\beta_2^t)} + \\epsilon}$.
 
-    The divisions by :math:`1-\\beta^t` undo the bias of starting ``m`` and
+    The divisions by $1-\\beta^t$ undo the bias of starting ``m`` and
     ``s`` at zero.
 
+    Examples
+    --------
     >>> from backprop.nn import Parameter
     >>> w = Parameter(np.array([1.0, -1.0]))
     >>> w.grad[:] = [100.0, -0.001]

@@ -1,6 +1,6 @@
 """A network of two neurons, trained three ways: chapter 6.
 
-One input ``x``, one hidden neuron, one output neuron, no activation function::
+One input ``x``, one hidden neuron, one output neuron, no activation function:
 
     h1 = w11 * x + w12        the hidden neuron
     o1 = w21 * h1 + w22       the output neuron
@@ -10,14 +10,14 @@ The weights travel together as a tuple ``(w11, w12, w21, w22)``, and so do
 the four partial derivatives of ``E`` that a gradient function returns,
 ``(dE_dw11, dE_dw12, dE_dw21, dE_dw22)``. There are three of them:
 
-- :func:`grad_numeric` -- the whole error is one function of four weights;
+- [`grad_numeric`][] -- the whole error is one function of four weights;
   differentiate it numerically by each weight in turn.
-- :func:`grad_chain` -- the chain rule: multiply the local derivatives of the
+- [`grad_chain`][] -- the chain rule: multiply the local derivatives of the
   small functions (each local derivative still numeric).
-- :func:`grad_analytic` -- the chain rule with the local derivatives written
+- [`grad_analytic`][] -- the chain rule with the local derivatives written
   out by hand: one forward pass, one backward pass. This is backpropagation.
 
-:func:`train` runs stochastic gradient descent with any of them: one update of
+[`train`][] runs stochastic gradient descent with any of them: one update of
 the weights per sample, samples in their given order.
 
 The numeric methods take the neuron and the loss as arguments (``neuron=``,
@@ -56,13 +56,15 @@ __all__ = [
 Weights = tuple[float, float, float, float]
 Gradient = tuple[float, float, float, float]
 
-#: The source tutorial's starting point: every weight 0.5.
 START: Weights = (0.5, 0.5, 0.5, 0.5)
+"""The source tutorial's starting point: every weight 0.5."""
 
 
 def neuron(w: Any, b: Any, x: Any) -> Any:
     """One neuron without an activation: ``w * x + b`` (numbers or arrays).
 
+    Examples
+    --------
     >>> neuron(2.0, 1.0, 3.0)
     7.0
     """
@@ -72,6 +74,8 @@ def neuron(w: Any, b: Any, x: Any) -> Any:
 def sq_error(o: Any, y: Any) -> Any:
     """The squared error of one prediction ``o`` against its target ``y``.
 
+    Examples
+    --------
     >>> sq_error(5.0, 7.0)
     4.0
     """
@@ -84,12 +88,14 @@ def forward(
 ) -> tuple[Any, Any]:
     """The forward pass: return ``(h1, o1)`` for an input ``x`` (a number or an array).
 
+    Examples
+    --------
     >>> forward((0.5, 0.5, 0.5, 0.5), 1.0)
     (1.0, 1.0)
     >>> forward((2.0, 1.0, 3.0, -1.0), 1.0)
     (3.0, 8.0)
     """
-    w11, w12, w21, w22 = weights
+    w11, w12, w21, w22 = _check_weights(weights)
     h1 = neuron(w11, w12, x)
     o1 = neuron(w21, w22, h1)
     return h1, o1
@@ -98,6 +104,8 @@ def forward(
 def error(w11: float, w12: float, w21: float, w22: float, x: Any, y: Any) -> Any:
     """The error of one sample as a function of the four weights (and the sample).
 
+    Examples
+    --------
     >>> error(0.5, 0.5, 0.5, 0.5, 1.0, 3.0)
     4.0
     """
@@ -134,10 +142,12 @@ def grad_numeric(
 ) -> Gradient:
     """Differentiate the whole error by each weight in turn, numerically.
 
-    The error is one function of the four weights; :func:`backprop.calculus.partial`
+    The error is one function of the four weights; [`backprop.calculus.partial`][]
     nudges one weight and re-runs the whole network. ``method`` is passed on
     (``"central"``: two evaluations of the network per weight).
 
+    Examples
+    --------
     >>> g = grad_numeric((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
     >>> [round(d, 6) for d in g]
     [-2.0, -2.0, -4.0, -4.0]
@@ -168,6 +178,8 @@ def grad_chain(
     the local derivatives are multiplied along the path from the error back
     to each weight.
 
+    Examples
+    --------
     >>> g = grad_chain((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
     >>> [round(d, 6) for d in g]
     [-2.0, -2.0, -4.0, -4.0]
@@ -201,6 +213,8 @@ def grad_analytic(
     ``do1/dh1 = w21``, ``dh1/dw11 = x``, ``dh1/dw12 = 1``. (``neuron`` is only
     there so that calls can be counted; it must compute ``w * x + b``.)
 
+    Examples
+    --------
     >>> grad_analytic((0.5, 0.5, 0.5, 0.5), 1.0, 3.0)
     (-2.0, -2.0, -4.0, -4.0)
     """
@@ -216,12 +230,12 @@ def grad_analytic(
     return dE_dw11, dE_dw12, dE_dw21, dE_dw22
 
 
-#: The gradient functions by name, as :func:`train` accepts them.
 GRADIENTS: dict[str, Callable[..., Gradient]] = {
     "numeric": grad_numeric,
     "chain": grad_chain,
     "analytic": grad_analytic,
 }
+"""The gradient functions by name, as [`train`][] accepts them."""
 
 
 # --------------------------------------------------------------- training
@@ -258,6 +272,8 @@ def _check_data(X: Any, y: Any) -> tuple[list[float], list[float]]:
 def mean_squared_error(weights: Sequence[float], X: Any, y: Any) -> float:
     """The mean of the squared errors over a data set (summed exactly with ``math.fsum``).
 
+    Examples
+    --------
     >>> mean_squared_error((0.5, 0.5, 0.5, 0.5), [1.0, 2.0], [3.0, 1.0])
     2.03125
     """
@@ -269,6 +285,8 @@ def mean_squared_error(weights: Sequence[float], X: Any, y: Any) -> float:
 def as_line(weights: Sequence[float]) -> tuple[float, float]:
     """The network multiplied out: ``o1 = slope * x + intercept``; return ``(slope, intercept)``.
 
+    Examples
+    --------
     >>> as_line((2.0, 1.0, 3.0, -1.0))
     (6.0, 2.0)
     """
@@ -277,7 +295,7 @@ def as_line(weights: Sequence[float]) -> tuple[float, float]:
 
 
 class Training(NamedTuple):
-    """What :func:`train` returns."""
+    """What [`train`][] returns."""
 
     #: The final weights ``(w11, w12, w21, w22)``.
     weights: Weights
@@ -300,8 +318,10 @@ def train(
     sample's error and take one step, ``w <- w - learning_rate * dE/dw``.
 
     ``gradient`` is ``"numeric"``, ``"chain"``, ``"analytic"`` (see
-    :data:`GRADIENTS`) or a function ``(weights, x, y) -> four derivatives``.
+    [`GRADIENTS`][]) or a function ``(weights, x, y) -> four derivatives``.
 
+    Examples
+    --------
     >>> result = train([0.0, 1.0], [1.0, 3.0], epochs=200, learning_rate=0.1)
     >>> [round(v, 4) for v in as_line(result.weights)]
     [2.0, 1.0]
