@@ -29,8 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
-from matplotlib import rc_context
+from matplotlib import cycler, rc_context
 from matplotlib.figure import Figure
+
+from booktools.figures._style import PAPER, SERIES
 
 __all__ = ["FigureSpec", "REGISTRY", "figure", "discover", "render", "STYLE"]
 
@@ -40,8 +42,8 @@ Drawing = Union[Figure, bytes]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(svg|png|gif)$")
 
-#: rcParams used for every figure: readable on light and dark pages, and
-#: deterministic output.
+#: rcParams used for every figure: readable on light and dark pages, the book's
+#: palette for any line drawn without a colour, and deterministic output.
 STYLE = {
     "svg.hashsalt": "backprop-from-scratch",
     "svg.fonttype": "path",
@@ -50,8 +52,9 @@ STYLE = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
+    "figure.facecolor": PAPER,
+    "savefig.facecolor": PAPER,
+    "axes.prop_cycle": cycler(color=SERIES),
 }
 
 

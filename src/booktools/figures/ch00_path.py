@@ -6,13 +6,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from booktools.figures import figure
+from booktools.figures._style import GREY, INK, PAPER
+from booktools.figures._style import PARTS as PART_COLOURS
 
 #: The parts of the book: name, first and last chapter, colour.
 PARTS = [
-    ("Calculus", 1, 4, "#30638e"),
-    ("Learning", 5, 7, "#00798c"),
-    ("Networks", 8, 11, "#d1495b"),
-    ("Beyond", 12, 12, "#8c6d1f"),
+    ("Calculus", 1, 4, PART_COLOURS["Calculus"]),
+    ("Learning", 5, 7, PART_COLOURS["Learning"]),
+    ("Networks", 8, 11, PART_COLOURS["Networks"]),
+    ("Beyond", 12, 12, PART_COLOURS["Beyond"]),
 ]
 
 #: Every chapter: number, short title, the library module it builds or uses.
@@ -64,15 +66,15 @@ def path() -> Figure:
                 fontsize=11, fontweight="bold", color=colour)
 
     ax.annotate("", xy=(len(CHAPTERS) + 0.55, 0), xytext=(0.5, 0),
-                arrowprops={"arrowstyle": "-|>", "color": "#666666", "lw": 1.2})
+                arrowprops={"arrowstyle": "-|>", "color": GREY, "lw": 1.2})
     for number, title, module in CHAPTERS:
         colour = part_of(number)[3]
-        ax.scatter([number], [0], s=420, color=colour, zorder=3, edgecolors="white", linewidths=1.5)
-        ax.text(number, 0, str(number), ha="center", va="center", color="white",
+        ax.scatter([number], [0], s=420, color=colour, zorder=3, edgecolors=PAPER, linewidths=1.5)
+        ax.text(number, 0, str(number), ha="center", va="center", color=PAPER,
                 fontsize=9, fontweight="bold", zorder=4)
         above = number % 2 == 1
         ax.text(number, 0.36 if above else -0.36, title, ha="center",
-                va="bottom" if above else "top", fontsize=8.5, linespacing=1.1, color="#222222")
+                va="bottom" if above else "top", fontsize=8.5, linespacing=1.1, color=INK)
         if module:
             ax.text(number, 0.98 if above else -1.1, module, ha="center", va="center",
                     fontsize=7.5, family="monospace", color=colour)

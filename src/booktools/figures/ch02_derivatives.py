@@ -8,7 +8,7 @@ import numpy as np
 
 from backprop.calculus import derivative
 from booktools.figures import figure
-from booktools.figures._style import COLORS, new_figure
+from booktools.figures._style import INK, METHODS, TRUE, new_figure
 
 
 @figure("ch02-secants.svg")
@@ -16,16 +16,16 @@ def secants():
     """Secant lines of x**2 through x = 1 for shrinking steps, and the tangent."""
     fig, ax = new_figure(6.0, 4.0)
     x = np.linspace(0.0, 3.2, 200)
-    ax.plot(x, x * x, color="black", lw=2, label="$f(x) = x^2$")
+    ax.plot(x, x * x, color=INK, lw=2, label="$f(x) = x^2$")
     x0 = 1.0
-    for h, alpha in [(2.0, 0.35), (1.0, 0.6), (0.5, 0.85)]:
+    for h, alpha in [(2.0, 0.45), (1.0, 0.7), (0.5, 1.0)]:
         slope = ((x0 + h) ** 2 - x0**2) / h
-        ax.plot(x, x0**2 + slope * (x - x0), color=COLORS["central"], alpha=alpha, lw=1.5,
+        ax.plot(x, x0**2 + slope * (x - x0), color=METHODS["forward"], alpha=alpha, lw=1.5,
                 label=f"secant, $h = {h:g}$, slope {slope:g}")
-        ax.plot([x0 + h], [(x0 + h) ** 2], "o", color=COLORS["central"], alpha=alpha)
-    ax.plot(x, x0**2 + 2 * x0 * (x - x0), color=COLORS["forward"], lw=2, ls="--",
+        ax.plot([x0 + h], [(x0 + h) ** 2], "o", color=METHODS["forward"], alpha=alpha)
+    ax.plot(x, x0**2 + 2 * x0 * (x - x0), color=TRUE, lw=2, ls="--",
             label="tangent, slope $f'(1) = 2$")
-    ax.plot([x0], [x0**2], "o", color="black")
+    ax.plot([x0], [x0**2], "o", color=INK)
     ax.set(xlim=(0, 3.2), ylim=(-1, 10), xlabel="$x$", ylabel="$y$",
            title="As $h$ shrinks, the secant through $x=1$ turns into the tangent")
     ax.legend(loc="upper left", fontsize=8)
@@ -58,12 +58,12 @@ def step_size_error():
     styles = {"forward": "-", "central": "-", "complex": "--"}
     for method, errs in errors.items():
         ax.loglog(steps, np.maximum(errs, floor), styles[method], marker=".", ms=3, lw=1,
-                  color=COLORS[method], label=labels[method],
+                  color=METHODS[method], label=labels[method],
                   zorder=3 if method == "central" else 2)
     eps = float(np.finfo(float).eps)
     for method, h_best in [("forward", math.sqrt(eps)), ("central", eps ** (1 / 3))]:
-        ax.axvline(h_best, color=COLORS[method], ls=":", lw=1)
-    ax.axvline(1e-12, color="black", ls="--", lw=1)
+        ax.axvline(h_best, color=METHODS[method], ls=":", lw=1)
+    ax.axvline(1e-12, color=INK, ls="--", lw=1)
     ax.annotate("the source tutorial's step $10^{-12}$", (1e-12, 3e-2), xytext=(4e-15, 3e-1),
                 fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.8})
     ax.annotate("best forward step\n$\\sqrt{\\epsilon} \\approx 1.5\\times10^{-8}$",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from booktools.figures import figure
-from booktools.figures._style import COLORS, new_figure
+from booktools.figures._style import INK, TRUE, new_figure
 
 
 @figure("ch04-chain-rule.svg")
@@ -21,9 +21,9 @@ def chain_rule_slopes():
          "$y = (x^2)^3 = x^6$", "$x$", "$y$", "slope $dy/dx = 4 \\cdot 48 = 192$"),
     ]
     for ax, grid, f, at, slope, title, xlabel, ylabel, label in panels:
-        ax.plot(grid, f(grid), color="black", lw=2)
-        ax.plot(grid, f(at) + slope * (grid - at), color=COLORS["forward"], ls="--", label=label)
-        ax.plot([at], [f(at)], "o", color=COLORS["forward"])
+        ax.plot(grid, f(grid), color=INK, lw=2)
+        ax.plot(grid, f(at) + slope * (grid - at), color=TRUE, ls="--", label=label)
+        ax.plot([at], [f(at)], "o", color=TRUE)
         ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
         ax.legend(loc="upper left", fontsize=8)
     return fig

@@ -18,10 +18,9 @@ from matplotlib.figure import Figure
 from backprop.datasets import noisy_line
 from backprop.descent import DivergenceError, LineFit, error, fit_line, least_squares
 from booktools.figures import STYLE, figure
-from booktools.figures._style import COLORS
+from booktools.figures._style import CMAPS, DATA, FIT, INK, METHODS, TRUE
 
-DATA, FIT, TRUE = COLORS["data"], COLORS["fit"], COLORS["true"]
-NUMERIC, ANALYTIC = COLORS["complex"], COLORS["richardson"]
+NUMERIC, ANALYTIC = METHODS["numeric"], METHODS["backprop"]
 
 #: The chapter's three learning rates: too small, about right, too large.
 RATES = {0.0001: "too small", 0.001: "about right", 0.005: "too large"}
@@ -57,9 +56,9 @@ def draw_bowl(ax, m_range=(-0.5, 4.5), c_range=(-0.5, 5.0)) -> None:
     ms, cs = np.linspace(*m_range, 121), np.linspace(*c_range, 121)
     E = error_grid(ms, cs)
     levels = np.geomspace(E.min() * 1.05, E.max(), 14)
-    ax.contour(ms, cs, E, levels=levels, norm=LogNorm(), cmap="Greys_r", linewidths=0.8)
+    ax.contour(ms, cs, E, levels=levels, norm=LogNorm(), cmap=CMAPS["contours"], linewidths=0.8)
     m_best, c_best = least_squares(*data())
-    ax.plot(m_best, c_best, "*", color="black", ms=10, zorder=5, label="least squares")
+    ax.plot(m_best, c_best, "*", color=INK, ms=10, zorder=5, label="least squares")
     ax.set(xlim=m_range, ylim=c_range, xlabel="slope $m$", ylabel="intercept $c$")
 
 
@@ -103,7 +102,7 @@ def error_trace() -> Figure:
     ax = fig.subplots()
     ax.semilogy(np.arange(fit.iterations + 1), fit.errors, ".-", color=FIT, ms=4, lw=1,
                 label="error $E(m, c)$ after each step")
-    ax.axhline(floor, color="black", ls="--", lw=1,
+    ax.axhline(floor, color=INK, ls="--", lw=1,
                label=f"smallest possible error (least squares), {floor:.2f}")
     ax.set(xlabel="iteration", ylabel="error (log scale)", xlim=(0, fit.iterations),
            title="A fast drop in the first steps, then a slow crawl to the floor")

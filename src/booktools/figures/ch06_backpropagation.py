@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from backprop import twolayer
 from backprop.datasets import noisy_line
 from booktools.figures import figure
+from booktools.figures._style import DATA, GRAPH, GREY, METHODS
 
 #: The chapter's data: the noisy line drawn on [0, 1), as the source tutorial does.
 X_MAX = 1.0
@@ -21,13 +22,13 @@ RUNS = (
     ("(c) backpropagation, rate 0.01", "analytic", 0.01, 50),
 )
 STYLES = (
-    {"color": "tab:orange", "linestyle": "-", "linewidth": 2.5},
-    {"color": "tab:green", "linestyle": "--", "linewidth": 2.0},
-    {"color": "tab:red", "linestyle": ":", "linewidth": 2.0},
+    {"color": METHODS["numeric"], "linestyle": "-", "linewidth": 2.5},
+    {"color": METHODS["chain"], "linestyle": "--", "linewidth": 2.0},
+    {"color": METHODS["backprop"], "linestyle": ":", "linewidth": 2.0},
 )
 #: The source's other setting, a different learning rate and number of epochs.
 SLOW = ("backpropagation, rate 0.001", "analytic", 0.001, 100)
-SLOW_STYLE = {"color": "0.35", "linestyle": "-", "linewidth": 1.5}
+SLOW_STYLE = {"color": GREY, "linestyle": "-", "linewidth": 1.5}
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,7 @@ def fitted_lines() -> Figure:
     X, y, results = _trained()
     fig = Figure(figsize=(7, 4))
     ax = fig.add_subplot()
-    ax.scatter(X[:, 0], y[:, 0], s=14, color="tab:blue", alpha=0.6, label="data (100 samples)")
+    ax.scatter(X[:, 0], y[:, 0], s=14, color=DATA, alpha=0.6, label="data (100 samples)")
     grid = np.linspace(0.0, X_MAX, 50)
     for (label, *_), style, result in zip(RUNS, STYLES, results):
         ax.plot(grid, twolayer.forward(result.weights, grid)[1], label=label, **style)
@@ -71,7 +72,7 @@ def error_per_epoch() -> Figure:
         epochs = np.arange(len(history))
         start.plot(epochs[:11], history[:11], label=label, marker="o", markersize=3, **style)
         tail.plot(epochs[1:], history[1:] - best, label=label, **style)
-    start.axhline(best, color="0.4", linewidth=1, linestyle="-.", label="best straight line (least squares)")
+    start.axhline(best, color=GREY, linewidth=1, linestyle="-.", label="best straight line (least squares)")
     for ax in (start, tail):
         ax.set_yscale("log")
         ax.set_xlabel("epoch (0 = before training)")
@@ -93,10 +94,11 @@ def network() -> Figure:
     ax = fig.add_subplot()
     nodes = {"x": 0.0, "h1": 3.0, "o1": 6.0, "E": 9.0}
     names = {"x": "$x$", "h1": "$h_1$", "o1": "$o_1$", "E": "$E$"}
-    colours = {"x": "#dbe9f6", "h1": "#fde6cc", "o1": "#fde6cc", "E": "#d5efd5"}
+    colours = {"x": GRAPH["input"], "h1": GRAPH["operation"], "o1": GRAPH["operation"], "E": GRAPH["output"]}
     radius = 0.55
     for key, cx in nodes.items():
-        ax.add_patch(Circle((cx, 0.0), radius, facecolor=colours[key], edgecolor="0.3", linewidth=1.2))
+        ax.add_patch(Circle((cx, 0.0), radius, facecolor=colours[key], edgecolor=GRAPH["edge"],
+                            linewidth=1.2))
         ax.text(cx, 0.0, names[key], ha="center", va="center", fontsize=14)
 
     def arrow(x0: float, x1: float, y: float, colour: str, style: str = "-") -> None:
@@ -113,16 +115,16 @@ def network() -> Figure:
         ("o1", "E", r"$E = (o_1 - y)^2$"),
     ]
     for a, b, label in forward_labels:
-        arrow(nodes[a] + radius, nodes[b] - radius, 0.12, "0.15")
+        arrow(nodes[a] + radius, nodes[b] - radius, 0.12, GRAPH["forward"])
         ax.text((nodes[a] + nodes[b]) / 2, 0.42, label, ha="center", va="bottom", fontsize=10)
-    red = "#b03a2e"
+    backward = GRAPH["backward"]
     backward_labels = [
         ("E", "o1", r"$\partial E/\partial o_1 = 2\,(o_1 - y)$"),
         ("o1", "h1", r"$\partial E/\partial h_1 = \partial E/\partial o_1 \cdot w_{21}$"),
     ]
     for a, b, label in backward_labels:
-        arrow(nodes[a] - radius, nodes[b] + radius, -0.22, red, "--")
-        ax.text((nodes[a] + nodes[b]) / 2, -0.42, label, ha="center", va="top", fontsize=10, color=red)
+        arrow(nodes[a] - radius, nodes[b] + radius, -0.22, backward, "--")
+        ax.text((nodes[a] + nodes[b]) / 2, -0.42, label, ha="center", va="top", fontsize=10, color=backward)
     weight_labels = [
         ("h1", r"$\partial E/\partial w_{11} = \partial E/\partial h_1 \cdot x$",
          r"$\partial E/\partial w_{12} = \partial E/\partial h_1$"),
@@ -130,10 +132,12 @@ def network() -> Figure:
          r"$\partial E/\partial w_{22} = \partial E/\partial o_1$"),
     ]
     for key, first, second in weight_labels:
-        ax.text(nodes[key], -1.15, first, ha="center", va="top", fontsize=10, color=red)
-        ax.text(nodes[key], -1.65, second, ha="center", va="top", fontsize=10, color=red)
-    ax.text(nodes["x"] - radius, 1.25, "forward pass →", ha="left", va="center", fontsize=10, color="0.15")
-    ax.text(nodes["E"] + radius, -1.4, "← backward pass", ha="right", va="center", fontsize=10, color=red)
+        ax.text(nodes[key], -1.15, first, ha="center", va="top", fontsize=10, color=backward)
+        ax.text(nodes[key], -1.65, second, ha="center", va="top", fontsize=10, color=backward)
+    ax.text(nodes["x"] - radius, 1.25, "forward pass →", ha="left", va="center", fontsize=10,
+            color=GRAPH["forward"])
+    ax.text(nodes["E"] + radius, -1.4, "← backward pass", ha="right", va="center", fontsize=10,
+            color=backward)
     ax.set_xlim(-0.8, 9.8)
     ax.set_ylim(-2.2, 1.5)
     ax.set_aspect("equal")

@@ -9,6 +9,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from backprop.datasets import noisy_line
 from backprop.engine import Value, topological_order
 from booktools.figures import figure
+from booktools.figures._style import GRAPH
 from backprop.twolayer import START
 
 #: How an operation is written in a box.
@@ -16,7 +17,6 @@ OP_NAMES = {"*": "×", "-": "−", "neg": "negate", "/": "÷"}
 
 BOX_WIDTH, BOX_HEIGHT = 1.8, 1.3
 COLUMN_STEP, ROW_STEP = 2.4, 1.65
-COLOURS = {"input": "#dbe9f6", "operation": "#fde6cc", "output": "#d5efd5"}
 
 
 def layout(root: Value) -> dict[Value, tuple[float, float]]:
@@ -68,19 +68,20 @@ def draw_graph(ax: Axes, root: Value) -> None:
             FancyBboxPatch(
                 (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2), BOX_WIDTH, BOX_HEIGHT,
                 boxstyle="round,pad=0.02,rounding_size=0.12",
-                facecolor=COLOURS[kind], edgecolor="0.35", linewidth=1,
+                facecolor=GRAPH[kind], edgecolor=GRAPH["edge"], linewidth=1,
             )
         )
         line = BOX_HEIGHT * 0.28  # three lines of text per box
         ax.text(x, y + line, _title(node), ha="center", va="center", fontsize=8.5, fontweight="bold")
         ax.text(x, y, f"data {node.data:.4g}", ha="center", va="center", fontsize=7.5)
-        ax.text(x, y - line, f"grad {node.grad:.4g}", ha="center", va="center", fontsize=7.5, color="#b03a2e")
+        ax.text(x, y - line, f"grad {node.grad:.4g}", ha="center", va="center", fontsize=7.5,
+                color=GRAPH["backward"])
         for child in node._prev:
             cx, cy = position[child]
             ax.add_patch(
                 FancyArrowPatch(
                     (cx + BOX_WIDTH / 2, cy), (x - BOX_WIDTH / 2, y),
-                    arrowstyle="-|>", mutation_scale=10, color="0.3", linewidth=0.9,
+                    arrowstyle="-|>", mutation_scale=10, color=GRAPH["edge"], linewidth=0.9,
                     shrinkA=1, shrinkB=1,
                 )
             )

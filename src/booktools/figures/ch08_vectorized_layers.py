@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from booktools.figures import figure
-from booktools.figures._style import BLUE, GREEN, GREY, ORANGE
+from booktools.figures._style import BLUE, GREEN, GREY, METHODS, ORANGE, PURPLE, TARGET
 from backprop.gradcheck import gradcheck
 from backprop.nn import Linear, Sequential, Tanh
 
@@ -39,7 +39,7 @@ def layer_shapes() -> Figure:
     ax.text(d + k + 2.25, N / 2, "+", ha="center", va="center", fontsize=16)
     box(d + k + 3, 1, k, GREEN, "b", "k\nadded to\nevery row")
     ax.text(d + 2 * k + 3.75, N / 2, "=", ha="center", va="center", fontsize=16)
-    box(d + 2 * k + 4.5, N, k, "#8e24aa", "Y", "N × k\noutputs")
+    box(d + 2 * k + 4.5, N, k, PURPLE, "Y", "N × k\noutputs")
     return fig
 
 
@@ -57,9 +57,9 @@ def gradcheck_step() -> Figure:
     errors = _step_errors(steps)
     fig = Figure(figsize=(6.4, 3.8))
     ax = fig.add_subplot()
-    ax.loglog(steps, errors, "o-", color=BLUE, markersize=3, label="largest relative error")
-    ax.axhline(1e-7, color=GREEN, linestyle="--", linewidth=1)
-    ax.text(steps[0], 1e-7, " good (≤ 1e-7)", color=GREEN, va="bottom")
+    ax.loglog(steps, errors, "o-", color=METHODS["central"], markersize=3, label="largest relative error")
+    ax.axhline(1e-7, color=TARGET, linestyle="--", linewidth=1)
+    ax.text(steps[0], 1e-7, " good (≤ 1e-7)", color=TARGET, va="bottom")
     ax.axhline(1e-2, color=ORANGE, linestyle="--", linewidth=1)
     ax.text(steps[0], 1e-2, " wrong (> 1e-2)", color=ORANGE, va="bottom")
     ax.axvline(1e-5, color=GREY, linestyle=":", linewidth=1)

@@ -9,17 +9,21 @@ from matplotlib.figure import Figure
 
 from backprop.datasets import noisy_line
 from booktools.figures import figure
+from booktools.figures._style import INK, LIGHT_GREY
+from booktools.figures._style import OPTIMIZERS as COLOURS
 from backprop.losses import MSELoss
 from backprop.nn import Linear, Parameter, Sequential
 from backprop.optim import SGD, Adam
 
 OPTIMIZERS: dict[str, tuple[str, Callable[[list], object], Callable[[list], object]]] = {
     # label: (colour, optimizer for the bowl, optimizer for the source tutorial's network)
-    "SGD": ("#3f51b5", lambda ps: SGD(ps, lr=0.07), lambda ps: SGD(ps, lr=0.01)),
+    "SGD": (COLOURS["SGD"], lambda ps: SGD(ps, lr=0.07), lambda ps: SGD(ps, lr=0.01)),
     "SGD + momentum 0.9": (
-        "#ff7043", lambda ps: SGD(ps, lr=0.02, momentum=0.9), lambda ps: SGD(ps, lr=0.01, momentum=0.9)
+        COLOURS["momentum"],
+        lambda ps: SGD(ps, lr=0.02, momentum=0.9),
+        lambda ps: SGD(ps, lr=0.01, momentum=0.9),
     ),
-    "Adam": ("#43a047", lambda ps: Adam(ps, lr=0.3), lambda ps: Adam(ps, lr=0.05)),
+    "Adam": (COLOURS["Adam"], lambda ps: Adam(ps, lr=0.3), lambda ps: Adam(ps, lr=0.05)),
 }
 CURVATURE = np.array([1.0, 25.0])  # the bowl L = (w1^2 + 25 w2^2) / 2
 
@@ -65,14 +69,14 @@ def optimizers() -> Figure:
 
     w1, w2 = np.meshgrid(np.linspace(-5, 1.5, 200), np.linspace(-1.6, 1.6, 200))
     bowl = 0.5 * (CURVATURE[0] * w1**2 + CURVATURE[1] * w2**2)
-    left.contour(w1, w2, bowl, levels=np.geomspace(0.05, 40, 12), colors="#bdbdbd", linewidths=0.7)
+    left.contour(w1, w2, bowl, levels=np.geomspace(0.05, 40, 12), colors=LIGHT_GREY, linewidths=0.7)
     best = _least_squares_loss()
     for label, (colour, bowl_opt, net_opt) in OPTIMIZERS.items():
         path = _bowl_path(bowl_opt)
         left.plot(path[:, 0], path[:, 1], "o-", color=colour, markersize=2.5, linewidth=1, label=label)
         excess = _source_network_losses(net_opt) - best
         right.semilogy(np.arange(1, len(excess) + 1), np.maximum(excess, 1e-16), color=colour, label=label)
-    left.plot([0], [0], marker="*", color="black", markersize=10)
+    left.plot([0], [0], marker="*", color=INK, markersize=10)
     left.set_title("60 steps on a bowl 25× steeper across than along")
     left.set_xlabel("$w_1$")
     left.set_ylabel("$w_2$")

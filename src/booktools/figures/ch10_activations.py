@@ -14,12 +14,12 @@ from matplotlib.figure import Figure
 
 from backprop.datasets import spiral, two_moons, xor
 from booktools.figures import figure
-from booktools.figures._style import BLUE, GREEN, GREY, ORANGE
+from booktools.figures._style import ACTIVATIONS, CLASSES, GREY, PAPER
 from backprop.losses import SoftmaxCrossEntropy, accuracy
 from backprop.nn import Linear, ReLU, Sequential, Sigmoid, Tanh, fit
 from backprop.optim import SGD, Adam
 
-CLASS_COLOURS = [BLUE, ORANGE, GREEN]
+CLASS_COLOURS = list(CLASSES)
 DATASETS = {  # name: (generator, classes)
     "XOR": (xor, 2),
     "two moons": (two_moons, 2),
@@ -36,8 +36,9 @@ def activations() -> Figure:
     for ax, layer in zip(axes, (Sigmoid(), Tanh(), ReLU())):
         y = layer(x)
         dy = layer.backward(np.ones_like(x))  # the derivative, by the layer's own backward pass
-        ax.plot(x, y, color=BLUE, linewidth=2, label="function")
-        ax.plot(x, dy, color=ORANGE, linewidth=2, linestyle="--", label="derivative")
+        colour = ACTIVATIONS[type(layer).__name__.lower()]
+        ax.plot(x, y, color=colour, linewidth=2, label="function")
+        ax.plot(x, dy, color=colour, linewidth=2, linestyle="--", label="derivative")
         ax.set_title(f"{type(layer).__name__}: largest slope {float(dy.max()):g}")
         ax.set_xlabel("x")
         ax.set_ylim(-1.2, 2.2)
@@ -105,7 +106,7 @@ def _draw_boundary(ax, picture: np.ndarray, X: np.ndarray, y: np.ndarray, classe
     ax.grid(False)
     if note:
         ax.text(0.03, 0.03, note, transform=ax.transAxes, fontsize=9,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+                bbox={"facecolor": PAPER, "alpha": 0.8, "edgecolor": "none"})
 
 
 @figure("ch10-boundaries.png")
@@ -133,7 +134,7 @@ def boundaries() -> Figure:
 
 DEEP_DEPTH = 10  # Linear layers
 DEEP_DATA = 256  # points of the two moons
-DEEP_ACTIVATIONS = ((Sigmoid, ORANGE), (Tanh, GREEN), (ReLU, BLUE))
+DEEP_ACTIVATIONS = tuple((layer, ACTIVATIONS[layer.__name__.lower()]) for layer in (Sigmoid, Tanh, ReLU))
 SGD_LR, ADAM_LR = 0.05, 0.003
 SHORT_EPOCHS, LONG_EPOCHS = 5, 60
 

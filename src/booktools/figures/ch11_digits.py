@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from backprop.digits import DigitsRun, digits_data, train_digits
 from backprop.datasets import load_digits
 from booktools.figures import figure
+from booktools.figures._style import BLUE, CMAPS, GREY, INK, ORANGE, PAPER, SERIES
 
-BLUE, ORANGE, GREEN, GREY = "#3f51b5", "#ff7043", "#43a047", "#757575"
 EPOCHS = 30
 SEEDS = range(5)
 
@@ -23,7 +23,7 @@ def run(seed: int = 0) -> DigitsRun:
 
 
 def _image(ax, pixels: np.ndarray) -> None:
-    ax.imshow(pixels.reshape(8, 8), cmap="gray_r", vmin=0, vmax=16 if pixels.max() > 1 else 1,
+    ax.imshow(pixels.reshape(8, 8), cmap=CMAPS["pixels"], vmin=0, vmax=16 if pixels.max() > 1 else 1,
               interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -78,7 +78,7 @@ def seeds() -> Figure:
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     epochs = np.arange(1, curves.shape[1] + 1)
     for s, curve in zip(SEEDS, curves):
-        left.plot(epochs, curve, linewidth=1, alpha=0.8, label=f"seed {s}")
+        left.plot(epochs, curve, linewidth=1, alpha=0.8, color=SERIES[s], label=f"seed {s}")
     left.set_ylim(85, 100.5)
     left.set_xlabel("epoch")
     left.set_ylabel("test accuracy (%)")
@@ -110,12 +110,12 @@ def confusion() -> Figure:
     np.add.at(matrix, (y_test, predicted), 1)
     fig = Figure(figsize=(5.2, 4.6))
     ax = fig.add_subplot()
-    ax.imshow(np.log1p(matrix), cmap="Blues")
+    ax.imshow(np.log1p(matrix), cmap=CMAPS["counts"])
     for i in range(10):
         for j in range(10):
             if matrix[i, j]:
                 ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
-                        color="white" if i == j else "black")
+                        color=PAPER if i == j else INK)
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
     ax.set_xlabel("predicted digit")

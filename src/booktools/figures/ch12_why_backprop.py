@@ -13,14 +13,32 @@ from matplotlib.figure import Figure
 
 from booktools.benchmarks_report import TARGETS, load
 from booktools.figures import figure
-from booktools.figures._style import COLORS, new_figure
+from booktools.figures._style import (
+    BACKPROP_LIGHT, GREY, INK, LIGHT_GREY, METHODS, TARGET, new_figure,
+)
 
-BACKPROP = "#30638e"
-NUMERIC = "#d1495b"
-CENTRAL = "#edae49"
-TORCH = "#66788a"
-TARGET = "#2e7d32"
-FLOOR = "#b0b7bf"
+BACKPROP, FORWARD, CENTRAL, TORCH = (METHODS[k] for k in ("backprop", "forward", "central", "pytorch"))
+FLOOR = LIGHT_GREY
+
+
+def method_colour(name: str) -> str:
+    """The colour of a row of the derivative-accuracy benchmark, by the method it runs.
+
+    >>> method_colour("central, h = eps^(1/3)") == METHODS["central"]
+    True
+    >>> method_colour("source, h = 1e-12") == METHODS["forward"]
+    True
+    """
+    if name == "derivative() default":
+        return METHODS["richardson"]
+    if name.startswith("source"):  # the source tutorial's forward difference, h = 1e-12
+        return METHODS["forward"]
+    if name.startswith("complex"):
+        return METHODS["complex"]
+    method = name.split(",")[0]
+    if method not in METHODS:
+        raise ValueError(f"name must be a row of the derivative-accuracy benchmark, got {name!r}")
+    return METHODS[method]
 
 
 @figure("ch12-gradient-cost.svg")
@@ -35,13 +53,13 @@ def gradient_cost() -> Figure:
 
     fig, (passes, seconds) = new_figure(10.0, 4.2, ncols=2)
     line = np.geomspace(P.min(), P.max(), 50)
-    passes.plot(line, line + 1, color=NUMERIC, label="numeric, forward differences: P + 1")
+    passes.plot(line, line + 1, color=FORWARD, label="numeric, forward differences: P + 1")
     passes.plot(line, 2 * line, color=CENTRAL, label="numeric, central differences: 2P")
-    for kind, color in (("forward", NUMERIC), ("central", CENTRAL)):
+    for kind, color in (("forward", FORWARD), ("central", CENTRAL)):
         done = [r for r in rows if kind in (r.get("numeric") or {})]
         passes.plot([r["parameters"] for r in done],
                     [r["numeric"][kind]["passes_measured"] for r in done],
-                    "o", color=color, markeredgecolor="black", markeredgewidth=0.5,
+                    "o", color=color, markeredgecolor=INK, markeredgewidth=0.5,
                     label=f"{kind} differences, run and timed")
     passes.plot(P, ratio, "o-", color=BACKPROP, label="backpropagation, measured")
     passes.axhline(TARGETS["gradient_cost"], color=TARGET, linestyle="--", linewidth=1,
@@ -53,16 +71,16 @@ def gradient_cost() -> Figure:
     passes.set_title("Cost in forward passes")
     passes.legend(fontsize=8, loc="upper left")
 
-    seconds.plot(P, t_forward, "s-", color=COLORS["data"], label="one forward pass")
+    seconds.plot(P, t_forward, "s-", color=GREY, label="one forward pass")
     seconds.plot(P, t_backprop, "o-", color=BACKPROP, label="gradient by backpropagation")
-    seconds.plot(P, (P + 1) * t_forward, "--", color=NUMERIC,
+    seconds.plot(P, (P + 1) * t_forward, "--", color=FORWARD,
                  label="gradient by forward differences (P + 1 passes)")
     for r in rows:
         if "forward" in (r.get("numeric") or {}):
-            seconds.plot(r["parameters"], r["numeric"]["forward"]["time_s"], "o", color=NUMERIC,
-                         markeredgecolor="black", markeredgewidth=0.5)
+            seconds.plot(r["parameters"], r["numeric"]["forward"]["time_s"], "o", color=FORWARD,
+                         markeredgecolor=INK, markeredgewidth=0.5)
     for label, value in (("1 second", 1.0), ("1 hour", 3600.0)):
-        seconds.axhline(value, color="black", linewidth=0.6, alpha=0.4)
+        seconds.axhline(value, color=INK, linewidth=0.6, alpha=0.4)
         seconds.annotate(label, (P.max(), value), xytext=(-2, -10), textcoords="offset points",
                          fontsize=8, alpha=0.7, ha="right")
     seconds.set_xscale("log")
@@ -85,13 +103,12 @@ def derivative_accuracy() -> Figure:
         errors = np.array([p["relative_error"] for p in row["points"]])
         shown = np.maximum(errors, floor)
         jitter = np.linspace(-0.25, 0.25, len(shown))
-        color = BACKPROP if row["method"] == "derivative() default" else TORCH
-        ax.plot(shown, i + jitter, "o", color=color, alpha=0.6, markersize=4)
-        ax.plot([row["max_relative_error"]] * 2, [i - 0.35, i + 0.35], color="black", linewidth=1.5)
+        ax.plot(shown, i + jitter, "o", color=method_colour(row["method"]), alpha=0.7, markersize=4)
+        ax.plot([row["max_relative_error"]] * 2, [i - 0.35, i + 0.35], color=INK, linewidth=1.5)
     ax.axvline(TARGETS["derivative_accuracy"], color=TARGET, linestyle="--", linewidth=1)
     ax.annotate(f"target {TARGETS['derivative_accuracy']:.0e}", (TARGETS["derivative_accuracy"], -0.9),
                 xytext=(3, 0), textcoords="offset points", fontsize=8, color=TARGET)
-    ax.axvline(2.0**-52, color="black", linestyle=":", linewidth=1)
+    ax.axvline(2.0**-52, color=INK, linestyle=":", linewidth=1)
     ax.annotate("machine epsilon", (2.0**-52, -0.9), xytext=(3, 0), textcoords="offset points",
                 fontsize=8)
     ax.set_xscale("log")
@@ -143,7 +160,7 @@ def engine_speed() -> Figure:
         times = np.array([r[key]["median_s"] for r in rows]) * 1e3
         positions = np.arange(len(rows)) + (k - 0.5) * height
         bars = ax.barh(positions, times, height=height, label=label,
-                       color=BACKPROP if k == 0 else "#9bb7d4")
+                       color=BACKPROP if k == 0 else BACKPROP_LIGHT)
         ax.bar_label(bars, [f"{t:.0f} ms" for t in times], padding=3, fontsize=9)
     ax.set_yticks(range(len(rows)), [r["engine"] for r in rows])
     ax.invert_yaxis()
