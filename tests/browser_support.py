@@ -221,31 +221,19 @@ def raw_math(text: str) -> list[str]:
 # --------------------------------------------------------------------------- pycon
 
 
-def pycon_to_code(text: str) -> str:
-    """The code of a console example (prompts removed, output left out).
-
-    Used only for setup hidden in HTML comments, which has no copy button.
-    """
-    code, in_statement = [], False
-    for line in text.splitlines():
-        if line.startswith(">>>"):
-            code.append(line[4:] if line.startswith(">>> ") else line[3:])
-            in_statement = True
-        elif in_statement and line.startswith("..."):
-            code.append(line[4:] if line.startswith("... ") else line[3:])
-        else:
-            in_statement = False
-    return "\n".join(code).rstrip("\n") + "\n"
-
-
 HIDDEN_SETUP = re.compile(r"<!--(.*?)-->", re.S)
 
 
 def hidden_setup(page_html: str) -> str:
-    """Doctest setup that a chapter keeps in an HTML comment (see CONTRIBUTING)."""
-    blocks = [pycon_to_code(m.group(1)) for m in HIDDEN_SETUP.finditer(page_html)
-              if re.search(r"^\s*>>>", m.group(1), re.M)]
-    return "".join(blocks)
+    """Doctest setup that a chapter keeps in an HTML comment (see CONTRIBUTING), as code.
+
+    Such setup has no copy button; its code is read by :mod:`booktools.console`
+    (imported here: as a plugin, this module loads before pytest puts src/ on the path).
+    """
+    from booktools import console
+
+    return "".join(console.code(m.group(1)) + "\n" for m in HIDDEN_SETUP.finditer(page_html)
+                   if console.is_session(m.group(1)))
 
 
 # Run in a fresh interpreter: the copied blocks of one page, in order, in one

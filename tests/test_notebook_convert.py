@@ -1,26 +1,22 @@
-"""Chapter Markdown -> notebook conversion, chapter times, doctest directives and reference
-fences (no kernel, no site)."""
+"""Chapter Markdown -> notebook conversion (chapter 12's data included), chapter times and
+doctest directives (no kernel, no site)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from booktools.notebook import chapter_cells, chapter_to_notebook, console_to_code, notebook_json
-from hooks.griffe_docstrings import definition_lists, fence_console_blocks, markdown_roles
-from hooks import notebooks as hook
-from hooks.notebooks import (
-    ChapterTime,
-    _fill_reading_times,
-    _times,
-    chapter_time,
-    duration,
-    reading_minutes,
-    strip_doctest_directives,
-    strip_doctest_directives_html,
-)
+from booktools import reading_time
+from booktools.console import strip_directives
+from booktools.notebook import chapter_cells, chapter_to_notebook, console_to_code, notebook_json, report_setup_code
+from booktools.reading_time import ChapterTime, chapter_time, duration, fill_times, reading_minutes
+from hooks import directives
 from tests.conftest import DOCS
 
 pytest.importorskip("nbformat")
@@ -73,12 +69,6 @@ See [chapter 1](01-functions.md#defining-and-calling) and
     print("shown, not run")
     ```
 
-<!-- doctest-skip::-->
-```pycon
->>> open("/no/such/file")
-
-```
-
 ```pycon
 >>> math.sqrt(16)  # doctest: +SKIP
 4.0
@@ -116,10 +106,8 @@ def test_unknown_exception_names_fall_back_to_exception():
     assert "except Exception as error:" in code
 
 
-def test_skipped_examples_are_shown_not_run(cells):
+def test_skipped_examples_are_commented_out(cells):
     code = [cell.source for cell in cells if cell.kind == "code"]
-    assert not any("/no/such/file" in source for source in code)
-    assert any("```python\nopen(\"/no/such/file\")\n```" == cell.source for cell in cells)
     last = code[-1]
     assert "# math.sqrt(16)" in last and "\nround(math.pi, 2)" in last
 
@@ -214,8 +202,8 @@ def test_chapter_time_formula():
     assert ChapterTime(words=500, equations=0, examples=0, exercises=0).reading == 3  # 2.5: halves up
     assert ChapterTime(words=0, equations=0, examples=11, exercises=0).working == 20  # 22 -> 20
     assert ChapterTime(words=0, equations=0, examples=0, exercises=5).working == 25
-    assert (hook.WORDS_PER_MINUTE, hook.MINUTES_PER_EQUATION, hook.MINUTES_PER_EXAMPLE,
-            hook.MINUTES_PER_EXERCISE, hook.WORKING_ROUNDING) == (200, 1, 2, 5, 5)
+    assert (reading_time.WORDS_PER_MINUTE, reading_time.MINUTES_PER_EQUATION, reading_time.MINUTES_PER_EXAMPLE,
+            reading_time.MINUTES_PER_EXERCISE, reading_time.WORKING_ROUNDING) == (200, 1, 2, 5, 5)
 
 
 def test_durations():
@@ -234,11 +222,10 @@ def test_reading_minutes_counts_visible_words_only():
 
 
 def test_landing_table_placeholders_are_filled():
-    _times.clear()
-    _times.update({
+    times = {
         "01-one.md": ChapterTime(words=600, equations=0, examples=6, exercises=0),  # 3 min, 15 min
         "02-two.md": ChapterTime(words=2000, equations=6, examples=10, exercises=4),  # 16 min, 55 min
-    })
+    }
     page = (
         "About {{ total_reading_time }} to read, {{ total_working_time }} to work through.\n\n"
         "| # | Chapter | Reading | With examples and exercises |\n"
@@ -248,10 +235,7 @@ def test_landing_table_placeholders_are_filled():
         "| 3 | [Three](03-three.md) | {{ reading_time }} |\n"
         "|   | **All** | {{ total_reading_time }} | {{ total_working_time }} |\n"
     )
-    try:
-        filled = _fill_reading_times(page)
-    finally:
-        _times.clear()
+    filled = fill_times(page, times)
     assert "| 1 | [One](01-one.md) | 3 min | 15 min |" in filled
     assert "| 2 | [Two](02-two.md) | 16 min | 55 min |" in filled  # a row without the cells gets them
     assert "| 3 | [Three](03-three.md) | &mdash; | &mdash; |" in filled
@@ -261,14 +245,14 @@ def test_landing_table_placeholders_are_filled():
 
 
 def test_landing_page_states_the_formula_the_hook_uses():
-    """The numbers in the landing page's explanation are the hook's constants."""
+    """The numbers in the landing page's explanation are the constants the build uses."""
     text = " ".join((DOCS / "index.md").read_text(encoding="utf-8").split())
     for claim in (
-        f"{hook.WORDS_PER_MINUTE} words a minute",
-        f"{hook.MINUTES_PER_EQUATION} minute for each displayed equation",
-        f"{hook.MINUTES_PER_EXAMPLE} minutes for each console example",
-        f"{hook.MINUTES_PER_EXERCISE} minutes for each exercise",
-        f"to the nearest {hook.WORKING_ROUNDING} minutes",
+        f"{reading_time.WORDS_PER_MINUTE} words a minute",
+        f"{reading_time.MINUTES_PER_EQUATION} minute for each displayed equation",
+        f"{reading_time.MINUTES_PER_EXAMPLE} minutes for each console example",
+        f"{reading_time.MINUTES_PER_EXERCISE} minutes for each exercise",
+        f"to the nearest {reading_time.WORKING_ROUNDING} minutes",
     ):
         assert claim in text, f"docs/index.md should say {claim!r}"
 
@@ -282,7 +266,6 @@ DIRECTIVES = """Prose that mentions `# doctest: +SKIP` stays as it is.
 ...     print(x / 3)  #doctest:+ELLIPSIS
 0.333...
 0.666...
->>> # doctest: +SKIP
 >>> s = "# doctest: not a directive"
 >>> t = 1  # a comment that stays
 
@@ -302,22 +285,21 @@ x = 1  # doctest: +SKIP (not a console example: left alone)
 
 
 def test_doctest_directives_are_stripped_from_console_examples():
-    stripped = strip_doctest_directives(DIRECTIVES)
+    stripped = strip_directives(DIRECTIVES)
     assert "Prose that mentions `# doctest: +SKIP` stays as it is." in stripped
     assert ">>> for x in [1, 2]:\n...     print(x / 3)\n0.333...\n" in stripped
-    assert ">>> # doctest" not in stripped  # a line holding only a directive is dropped
     assert '>>> s = "# doctest: not a directive"' in stripped  # inside a string: not a directive
     assert ">>> t = 1  # a comment that stays" in stripped
     assert "    >>> 1 / 3\n    0.3333333333333333" in stripped
     assert "x = 1  # doctest: +SKIP (not a console example: left alone)" in stripped
-    assert strip_doctest_directives(stripped) == stripped
+    assert strip_directives(stripped) == stripped
 
 
 def test_doctest_directives_are_stripped_from_highlighted_html():
     html = ('<span class="gp">&gt;&gt;&gt; </span><span class="n">x</span>  '
             '<span class="c1"># doctest: +FLOAT_CMP</span>\n'
             '<span class="c1"># a comment</span>')
-    assert strip_doctest_directives_html(html) == (
+    assert directives.on_page_content(html, page=None, config=None, files=None) == (
         '<span class="gp">&gt;&gt;&gt; </span><span class="n">x</span>\n<span class="c1"># a comment</span>')
 
 
@@ -340,20 +322,41 @@ def test_chapter_notebooks_carry_no_doctest_directive(chapter):
     assert not re.search(r"#\s*doctest:", text), f"{chapter.name}: a doctest directive in its notebook"
 
 
-def test_reference_fences_console_blocks_outside_examples_sections():
-    doc = (
-        "Summary.\n\n>>> noisy_line(3)[0].shape\n(3, 1)\n\nMore text.\n\n"
-        "Examples\n--------\n>>> 1 + 1\n2\n"
+# ------------------------------------------------------------------ chapter 12's data
+
+
+def test_only_a_chapter_that_imports_the_report_gets_its_set_up_cell():
+    for chapter in sorted(DOCS.glob("[0-9][0-9]-*.md")):
+        markdown = chapter.read_text(encoding="utf-8")
+        nb = chapter_to_notebook(markdown, repository="owner/book", site_url=SITE, source_path=chapter.name)
+        bundles = [cell for cell in nb.cells if "booktools/benchmarks_report.py" in cell.source]
+        imports = re.search(r"^>>> from booktools\.benchmarks_report import", markdown, re.M)
+        assert len(bundles) == (1 if imports else 0), chapter.name
+        if imports:  # right after the install cell, before the chapter's first code cell
+            assert nb.cells.index(bundles[0]) == 2 and bundles[0].cell_type == "code"
+            assert bundles[0].metadata["jupyter"] == {"source_hidden": True}
+    assert chapter.name == "12-why-backprop.md" and imports
+
+
+def test_report_set_up_cell_writes_what_load_reads_outside_the_repository(tmp_path):
+    """Run without site-packages (-S) in an empty folder: booktools is not importable, so the
+    cell writes the module and the results, and load() finds them next to the module."""
+    from booktools import benchmarks_report as report
+
+    probe = (
+        "\nimport json\nfrom booktools import benchmarks_report as r\n"
+        "print(json.dumps({'file': r.__file__, 'repository': r.RESULTS_DIR.is_dir(),"
+        " 'results': {name: r.load(name) for name in sorted(r.TARGETS)}}))\n"
     )
-    fenced = fence_console_blocks(doc)
-    assert "```pycon\n>>> noisy_line(3)[0].shape\n(3, 1)\n```" in fenced
-    assert fenced.endswith("Examples\n--------\n>>> 1 + 1\n2")  # griffe renders these itself
-
-
-def test_reference_turns_sphinx_roles_and_definition_lists_into_markdown():
-    assert markdown_roles("error :math:`O(h^2)` of :func:`derivative`") == "error $O(h^2)$ of `derivative`"
-    assert markdown_roles(":class:`~backprop.nn.Dense`") == "`Dense`"
-    text = 'Methods:\n\n``"forward"``\n    first line\n    second line.\n``"central"``\n    other.\n\nParameters\n----------\nf:\n    A function.\n'
-    converted = definition_lists(text)
-    assert '``"forward"``\n:   first line\n    second line.\n``"central"``\n:   other.' in converted
-    assert converted.endswith("Parameters\n----------\nf:\n    A function.")  # sections untouched
+    result = subprocess.run([sys.executable, "-S", "-c", report_setup_code() + probe], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60,
+                            env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert Path(found["file"]).resolve() == (tmp_path / "booktools" / "benchmarks_report.py").resolve()
+    assert not found["repository"]  # the fallback, not the repository's benchmarks/results
+    assert found["results"] == {name: report.load(name) for name in sorted(report.TARGETS)}
+    written = (tmp_path / "booktools" / "benchmarks_report.py").read_text(encoding="utf-8")
+    assert written == Path(report.__file__).read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "booktools" / "results").iterdir()) == [
+        f"{name}.json" for name in sorted(report.TARGETS)]

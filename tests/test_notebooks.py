@@ -3,6 +3,8 @@
 Each chapter ``docs/NN-slug.md`` is converted with :mod:`booktools.notebook` (as
 the site build does) and executed with nbclient on the ``python3`` kernel of
 this environment; any cell that raises fails the test, naming the chapter.
+(``tests/test_notebooks_installed.py`` runs them again where readers run them:
+the package installed from its wheel, outside the repository, offline.)
 The built site (the ``built_site`` fixture) must serve those notebooks, link
 them from the chapter pages, and show the reading times and API pages.
 """

@@ -2,7 +2,8 @@
 
 ``src/backprop`` is what a reader installs and imports; everything that builds
 the book (figures, notebooks, benchmark reports, console-example parsing) is
-``src/booktools``, which never ships.
+``src/booktools``, which never ships. The ``wheel`` fixture is in ``tests/conftest.py``
+(``tests/test_notebooks_installed.py`` installs it too).
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ from __future__ import annotations
 import json
 import os
 import pkgutil
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-
-import pytest
 
 import backprop
 from tests.conftest import ROOT
@@ -25,23 +23,6 @@ PACKAGE = Path(backprop.__file__).parent
 MODULES = sorted(
     f"backprop.{info.name}" for info in pkgutil.walk_packages([str(PACKAGE)]) if not info.name.startswith("_")
 )
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel, built from a copy of the project (setuptools writes build/ beside the sources)."""
-    source = tmp_path_factory.mktemp("project")
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(source)],
-        check=True, timeout=300,
-    )
-    (path,) = out.glob("*.whl")
-    return path
 
 
 def test_the_wheel_holds_backprop_alone(wheel):

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from booktools import figures
-from hooks import notebooks as hook
+from booktools import reading_time
 from tests.conftest import DOCS
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
@@ -96,25 +96,25 @@ def test_landing_page_shows_both_times_of_every_chapter(built_site):
         assert cells, f"no row for {chapter.name} on the landing page"
         reading, working = cells[-2:]
         assert re.fullmatch(DURATION, reading) and re.fullmatch(DURATION, working), cells
-        times = hook.chapter_time(chapter.read_text(encoding="utf-8"))
+        times = reading_time.chapter_time(chapter.read_text(encoding="utf-8"))
         assert (_minutes(reading), _minutes(working)) == (times.reading, times.working), chapter.name
         assert times.working >= times.reading
         total_reading += times.reading
         total_working += times.working
     total = rows.get("All twelve chapters")
-    assert total and total[-2:] == [hook.duration(total_reading), hook.duration(total_working)], total
+    assert total and total[-2:] == [reading_time.duration(total_reading), reading_time.duration(total_working)], total
     text = _text(page)
-    assert f"takes about {hook.duration(total_reading)}" in text
-    assert f"takes about {hook.duration(total_working)}" in text
+    assert f"takes about {reading_time.duration(total_reading)}" in text
+    assert f"takes about {reading_time.duration(total_working)}" in text
     assert "an afternoon" not in text
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
 def test_chapter_page_shows_both_times(built_site, chapter):
     text = _text(_page(built_site, chapter.name).read_text(encoding="utf-8"))
-    times = hook.chapter_time(chapter.read_text(encoding="utf-8"))
+    times = reading_time.chapter_time(chapter.read_text(encoding="utf-8"))
     assert f"{times.reading} min read" in text
-    assert f"about {hook.duration(times.working)} with the examples and exercises" in text
+    assert f"about {reading_time.duration(times.working)} with the examples and exercises" in text
 
 
 def test_no_page_shows_a_doctest_directive(built_site):

@@ -24,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "RESULTS_DIR",
+    "BUNDLED_RESULTS_DIR",
     "TARGETS",
     "load",
     "format_time",
@@ -36,6 +37,7 @@ __all__ = [
     "torch_table",
     "torch_verdict",
     "spelling_savings",
+    "check_savings",
     "input_grad_saving",
     "engine_table",
     "engine_speedups",
@@ -44,6 +46,9 @@ __all__ = [
 
 #: Where ``make bench`` writes the results: ``benchmarks/results`` in the repository.
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+#: Where a copy of the results travels with this module outside the repository:
+#: chapter 12's notebook writes this module and its results there (``booktools.notebook``).
+BUNDLED_RESULTS_DIR = Path(__file__).resolve().with_name("results")
 
 #: The target of each benchmark (issue 6):
 #:
@@ -67,8 +72,9 @@ def load(name: str, directory: str | Path | None = None) -> dict[str, Any]:
     """Return the results of benchmark ``name`` (a key of :data:`TARGETS`) as a dict.
 
     ``directory`` defaults to :data:`RESULTS_DIR`, the repository's
-    ``benchmarks/results``, or, where this package is installed outside
-    the repository, ``benchmarks/results`` under the working directory.
+    ``benchmarks/results``, or, where that folder does not exist (this module
+    copied out of the repository, as chapter 12's notebook does),
+    :data:`BUNDLED_RESULTS_DIR`, the folder ``results`` next to this module.
 
     >>> load("speed of light")
     Traceback (most recent call last):
@@ -78,19 +84,14 @@ def load(name: str, directory: str | Path | None = None) -> dict[str, Any]:
     if name not in TARGETS:
         known = ", ".join(repr(k) for k in sorted(TARGETS))
         raise ValueError(f"name must be one of {known}, got {name!r}")
-    if directory is not None:
-        candidates = [Path(directory)]
-    else:  # the repository this module lives in, else the one we are working in
-        candidates = [RESULTS_DIR, Path.cwd() / "benchmarks" / "results"]
-    for folder in candidates:
-        path = folder / f"{name}.json"
-        if path.is_file():
-            break
-    else:
+    if directory is None:
+        directory = RESULTS_DIR if RESULTS_DIR.is_dir() else BUNDLED_RESULTS_DIR
+    path = Path(directory) / f"{name}.json"
+    if not path.is_file():
         raise FileNotFoundError(
-            f"no results for benchmark {name!r}: {name}.json is missing from "
-            "benchmarks/results/; they come with the repository (clone it and work "
-            "there), or run `make bench` in it to measure them"
+            f"no results for benchmark {name!r}: there is no {path}; the results come "
+            "with the repository (clone it and work there), or run `make bench` in it "
+            "to measure them"
         )
     text = path.read_text(encoding="utf-8")
     result = json.loads(text)
@@ -325,6 +326,25 @@ def spelling_savings(result: dict[str, Any]) -> str:
     return (
         table(["faster spelling", "calls/step", "saved/epoch", "of an epoch"], rows, left=1)
         + f"\n{kept} the {100 * limit:.0f}% a speed trick must save"
+    )
+
+
+def check_savings(result: dict[str, Any]) -> str:
+    """What checking the numbers once per model, instead of at every layer, saves per epoch.
+
+    ``backprop.nn``'s `Sequential` validates its input, output and ``grad_out``
+    once; a layer called on its own validates (and copies) its own. The
+    benchmark times the same training with every layer checking.
+    """
+    ours = next(r for r in result["results"] if r["implementation"] == "backprop.nn float64")
+    every = result["every_layer_checks"]
+    once, each = ours["epoch"]["median_s"], every["epoch"]["median_s"]
+    saved = 1 - once / each
+    verdict = "kept" if saved >= SPEED_TRICK else "not worth it"
+    return (
+        f"every layer checking its numbers: {format_time(each)} per epoch\n"
+        f"the model checking once:          {format_time(once)} per epoch\n"
+        f"saved {100 * saved:.0f}% of an epoch (a speed trick must save {100 * SPEED_TRICK:.0f}%): {verdict}"
     )
 
 

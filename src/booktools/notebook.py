@@ -14,7 +14,8 @@ How a chapter maps to cells:
 - Each Python console example (a fence whose first line starts with ``>>>``,
   normally written as a ``pycon`` fence) becomes one code cell: the ``>>>``
   and ``...`` prompts are removed and the printed output is left out (running
-  the cell prints it again). ``# doctest:`` comments are removed.
+  the cell prints it again). ``# doctest:`` comments are removed. The
+  examples are read by :mod:`booktools.console`, as doctest reads them.
 - A console example that the book shows *raising* an exception (its expected
   output is a ``Traceback``) is wrapped in ``try``/``except`` that prints the
   error, so "Run all" goes on to the next cell in Jupyter *and* in Colab.
@@ -22,9 +23,8 @@ How a chapter maps to cells:
   and JupyterLab but not by Colab, whose "Run all" would stop there.)
 - Console examples hidden in an HTML comment (set-up that the page does not
   show) become code cells too, since later cells need them.
-- Examples the book does not run (``<!-- doctest-skip::-->`` before a fence,
-  ``<!-- doctest-skip-all -->``) stay visible as Python code in a Markdown
-  cell, and a single example marked ``# doctest: +SKIP`` is commented out.
+- An example marked ``# doctest: +SKIP``, which the tests do not run, is
+  commented out.
 - Material's admonitions (``!!! note "Title"``) become quotes and content tabs
   (``=== "Tab"``) bold labels; a code cell inside one is lifted out of it.
 
@@ -32,7 +32,10 @@ The notebook starts with a set-up cell that installs the package from the
 book's GitHub repository when ``import backprop`` fails (Colab, a fresh
 environment) and does nothing inside a clone of the repository. It also
 makes every expression in a cell show its value, as the book's console
-examples do.
+examples do. A chapter that imports the book's report module
+(``booktools.benchmarks_report``, chapter 12) gets a second set-up cell that
+writes that module and the measurements it reads next to the notebook, since
+neither comes with the package (:func:`report_setup_code`).
 
 ``nbformat`` is imported inside the functions that need it (it comes with the
 docs tooling), so ``import backprop`` never needs it.
@@ -41,28 +44,36 @@ docs tooling), so ``import backprop`` never needs it.
 from __future__ import annotations
 
 import builtins
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
-__all__ = ["Cell", "chapter_cells", "console_to_code", "chapter_to_notebook", "notebook_json"]
+from booktools import console
+
+__all__ = [
+    "Cell",
+    "chapter_cells",
+    "console_to_code",
+    "setup_code",
+    "report_setup_code",
+    "colab_url",
+    "chapter_to_notebook",
+    "notebook_json",
+]
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*)$")
 _ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[^"\n]*?)?(?:[ \t]*"(?P<title>[^"]*)")?[ \t]*$')
 _TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<title>[^"]*)"[ \t]*$')
-#: doctest's own pattern: it stops at quotes, so a string holding "# doctest:" is left alone.
-_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*doctest:[ \t]*(?P<flags>[^\n'\"]*)$")
-_SKIP_NEXT = re.compile(r"^[ \t]*<!--[ \t]*doctest-skip::-->[ \t]*$")
-_SKIP_ALL = re.compile(r"^[ \t]*<!--[ \t]*doctest-skip-all[ \t]*-->[ \t]*$")
 _LINK = re.compile(r"(?P<open>!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+\"[^\"]*\")?\))")
 _ATTR_LINE = re.compile(r"^[ \t]*\{:?[ \t]*[.#][^}]*\}[ \t]*$")
 _HEADING_ATTR = re.compile(r"^(#{1,6} .*?)[ \t]+\{:?[ \t]*[.#][^}]*\}[ \t]*$")
 _ABBREVIATION = re.compile(r"^\*\[[^\]]+\]:")
 #: Names for the exception an example raises on purpose, the first one the chapter does not use.
 _ERROR_NAMES = ("error", "err", "exc", "exception", "caught")
-_TRACEBACK = re.compile(r"^Traceback \((?:most recent call|innermost) last\):")
 
 
 @dataclass
@@ -79,35 +90,13 @@ class Cell:
 # Console examples -> code
 
 
-def _examples(text: str) -> list[tuple[list[str], list[str]]]:
-    """Split console text into ``(source lines, output lines)`` pairs, as doctest does."""
-    examples: list[tuple[list[str], list[str]]] = []
-    in_source = False
-    for line in text.splitlines():
-        if line.startswith(">>>"):
-            examples.append(([line[4:] if line.startswith(">>> ") else line[3:]], []))
-            in_source = True
-        elif in_source and line.startswith("..."):
-            examples[-1][0].append(line[4:] if line.startswith("... ") else line[3:])
-        else:
-            in_source = False
-            if examples and line.strip():
-                examples[-1][1].append(line)
-    return examples
-
-
-def _exception_name(output: list[str]) -> str | None:
-    """The exception an expected output shows, or None when it shows no traceback."""
-    if not output or not _TRACEBACK.match(output[0]):
-        return None
-    for line in output[1:]:
-        if line and not line[0].isspace() and not line.startswith("..."):
-            name = re.match(r"[\w.]+", line)
-            if name:
-                candidate = getattr(builtins, name.group(), None)
-                if isinstance(candidate, type) and issubclass(candidate, BaseException):
-                    return name.group()
-            break
+def _shown_exception(name: str) -> str:
+    """``name`` when it is a built-in exception, else ``"Exception"``: a cell can
+    catch a built-in by name, but not ``backprop.descent.DivergenceError`` unless
+    ``backprop`` itself is imported."""
+    candidate = getattr(builtins, name, None)
+    if isinstance(candidate, type) and issubclass(candidate, BaseException):
+        return name
     return "Exception"
 
 
@@ -125,62 +114,47 @@ def console_to_code(text: str, error_name: str = "error") -> str:
     sq(4)
 
     An example whose expected output is a traceback is wrapped so that it does
-    not stop the notebook; ``# doctest:`` comments are removed. The caught
-    exception is bound to ``error_name``, which Python unbinds after the
-    ``except`` block, so pick a name the chapter does not use otherwise:
+    not stop the notebook. The caught exception is bound to ``error_name``,
+    which Python unbinds after the ``except`` block, so pick a name the
+    chapter does not use otherwise:
 
     >>> print(console_to_code('''
-    ... >>> 1 / 0  # doctest: +ELLIPSIS
+    ... >>> 1 / 0
     ... Traceback (most recent call last):
-    ... ...
     ... ZeroDivisionError: division by zero
     ... '''))
     try:
         1 / 0
     except ZeroDivisionError as error:  # the book shows this error on purpose
         print(f"{type(error).__name__}: {error}")
+
+    An example marked ``# doctest: +SKIP``, which the tests do not run, is
+    commented out.
     """
-    text = textwrap.dedent(text)
     lines: list[str] = []
-    for source, output in _examples(text):
-        flags = set()
-        cleaned = []
-        for line in source:
-            directive = _DIRECTIVE.search(line)
-            if directive:
-                flags.update(re.findall(r"([+-])([A-Z_]+)", directive["flags"]))
-                line = line[: directive.start()]
-            cleaned.append(line.rstrip())
-        while cleaned and not cleaned[-1]:
-            cleaned.pop()
-        if ("+", "SKIP") in flags:
+    for example in console.examples(text):
+        source = example.code.splitlines()
+        if example.skipped:
             if lines:
                 lines.append("")
             lines.append("# Not run by the book's tests, so not run here either:")
-            lines.extend("# " + line if line else "#" for line in cleaned)
+            lines.extend("# " + line if line else "#" for line in source)
             continue
-        if lines and (len(cleaned) > 1 or lines[-1].startswith((" ", "#"))):
+        if lines and (len(source) > 1 or lines[-1].startswith((" ", "#"))):
             lines.append("")  # a blank line around multi-line statements, for reading
-        exception = _exception_name(output)
-        if exception is None:
-            lines.extend(cleaned)
+        if example.exception is None:
+            lines.extend(source)
         else:
             lines.append("try:")
-            lines.extend("    " + line if line else "" for line in cleaned)
-            lines.append(f"except {exception} as {error_name}:  # the book shows this error on purpose")
+            lines.extend("    " + line if line else "" for line in source)
+            lines.append(f"except {_shown_exception(example.exception)} as {error_name}:"
+                         "  # the book shows this error on purpose")
             lines.append(f'    print(f"{{type({error_name}).__name__}}: {{{error_name}}}")')
     return "\n".join(lines).strip("\n")
 
 
 # ---------------------------------------------------------------------------
 # Markdown -> cells
-
-
-def _is_console(body: list[str]) -> bool:
-    for line in body:
-        if line.strip():
-            return line.lstrip().startswith(">>>")
-    return False
 
 
 def _block_end(lines: list[str], start: int, indent: int) -> int:
@@ -234,7 +208,6 @@ def _parse(lines: list[str], state: dict[str, Any]) -> list[Cell]:
     """Parse Markdown lines into cells (recursive for admonitions and tabs)."""
     cells: list[Cell] = []
     prose: list[str] = []
-    skip_next = False
 
     def flush() -> None:
         text = "\n".join(_clean_markdown(prose)).strip("\n")
@@ -246,21 +219,13 @@ def _parse(lines: list[str], state: dict[str, Any]) -> list[Cell]:
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
-        if _SKIP_NEXT.match(line):
-            skip_next = True
-            i += 1
-            continue
-        if _SKIP_ALL.match(line):
-            state["skip_all"] = True
-            i += 1
-            continue
         if stripped.startswith("<!--"):
             end = i
             while "-->" not in lines[end] and end + 1 < len(lines):
                 end += 1
             comment = "\n".join(lines[i : end + 1])
             inner = comment.split("<!--", 1)[1].rsplit("-->", 1)[0]
-            if _is_console(inner.splitlines()):
+            if console.is_session(inner):
                 flush()
                 code = console_to_code(inner, state["error_name"])
                 if code:
@@ -275,16 +240,13 @@ def _parse(lines: list[str], state: dict[str, Any]) -> list[Cell]:
             while end < len(lines) and not closing.match(lines[end]):
                 end += 1
             body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : end]]
-            if _is_console(body):
+            if console.is_session("\n".join(body)):
                 flush()
                 code = console_to_code("\n".join(body), state["error_name"])
-                if skip_next or state.get("skip_all"):
-                    cells.append(Cell("markdown", f"```python\n{code}\n```"))
-                elif code:
+                if code:
                     cells.append(Cell("code", code))
             else:
                 prose.extend(lines[i : end + 1])
-            skip_next = False
             i = end + 1
             continue
         block = _ADMONITION.match(line) or _TAB.match(line)
@@ -389,6 +351,87 @@ def setup_code(repository: str, branch: str = "main") -> str:
     )
 
 
+#: A code cell that imports the book's report module (chapter 12).
+_IMPORTS_REPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+booktools\.benchmarks_report\b", re.M)
+_BUNDLE_INIT = (
+    '"""The part of the book\'s tooling that chapter 12 reads its measurements with,\n'
+    'written next to the notebook by the notebook\'s set-up cell."""\n'
+)
+
+
+def _literal(text: str) -> str:
+    r"""``text`` as a triple-quoted Python string literal that reads back as ``text``.
+
+    >>> import ast
+    >>> samples = ["a\\b \r", "''' '''' x", "ends with '", "'''", "''"]
+    >>> all(ast.literal_eval(_literal(text)) == text for text in samples)
+    True
+    """
+    body = text.rstrip("'")
+    body = body.replace("\\", "\\\\").replace("\r", "\\r").replace("'''", "''\\'")
+    body += "\\'" * (len(text) - len(text.rstrip("'")))  # a quote before the closing ''' is escaped
+    return f"'''{body}'''"
+
+
+def report_setup_code() -> str:
+    """The set-up cell of a chapter that imports ``booktools.benchmarks_report``.
+
+    Outside a clone of the repository (Colab, a fresh environment) it writes a
+    ``booktools/`` package next to the notebook: the report module's source,
+    and the results of every benchmark in ``booktools/results/``, where
+    :func:`booktools.benchmarks_report.load` looks when the repository's
+    ``benchmarks/results`` is not there. Inside a clone it writes nothing.
+    The measurements are the repository's when the notebook is generated,
+    the ones the chapter prints.
+
+    >>> code = report_setup_code()
+    >>> print(code.splitlines()[0])
+    #@title Set-up for this chapter: the measurements it reads
+    >>> "'booktools/results/gradient_cost.json'" in code
+    True
+    """
+    from booktools import benchmarks_report as report
+
+    files = {
+        "booktools/__init__.py": _BUNDLE_INIT,
+        "booktools/benchmarks_report.py": Path(report.__file__).read_text(encoding="utf-8"),
+    }
+    folder = report.BUNDLED_RESULTS_DIR.name
+    for name in sorted(report.TARGETS):
+        files[f"booktools/{folder}/{name}.json"] = json.dumps(report.load(name), separators=(",", ":")) + "\n"
+    entries = "".join(f"        {name!r}: {_literal(text)},\n" for name, text in files.items())
+    return (
+        "#@title Set-up for this chapter: the measurements it reads\n"
+        "# This chapter reads what `make bench` measured (benchmarks/results/*.json in\n"
+        "# the book's repository) with the book's report module, booktools.benchmarks_report.\n"
+        "# Neither comes with the backprop package, so outside a clone of the repository\n"
+        "# this cell writes both next to this notebook, in a folder booktools/.\n"
+        "try:\n"
+        "    import booktools.benchmarks_report\n"
+        "except ImportError:\n"
+        "    import importlib\n"
+        "    import pathlib\n"
+        "\n"
+        "    _files = {\n"
+        f"{entries}"
+        "    }\n"
+        "    for _name, _text in _files.items():\n"
+        "        _path = pathlib.Path(_name)\n"
+        "        _path.parent.mkdir(parents=True, exist_ok=True)\n"
+        '        _path.write_text(_text, encoding="utf-8")\n'
+        "    importlib.invalidate_caches()"
+    )
+
+
+def colab_url(repository: str, branch: str, name: str) -> str:
+    """Where Colab opens the notebook ``name`` of ``branch`` in the GitHub ``repository``.
+
+    >>> colab_url("owner/book", "notebooks", "02-derivatives.ipynb")
+    'https://colab.research.google.com/github/owner/book/blob/notebooks/02-derivatives.ipynb'
+    """
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{name}"
+
+
 def chapter_to_notebook(
     markdown: str,
     *,
@@ -435,7 +478,13 @@ def chapter_to_notebook(
         "console example of the page, without its `>>>` prompts and printed output."
     )
     cells = [v4.new_markdown_cell(intro), v4.new_code_cell(setup_code(repository, branch))]
-    for cell in chapter_cells(markdown, site_url=site_url, source_path=source_path):
+    body = chapter_cells(markdown, site_url=site_url, source_path=source_path)
+    if any(cell.kind == "code" and _IMPORTS_REPORT.search(cell.source) for cell in body):
+        data = v4.new_code_cell(report_setup_code())
+        data.metadata["cellView"] = "form"  # Colab shows the title, not the long code
+        data.metadata["jupyter"] = {"source_hidden": True}  # so does JupyterLab
+        cells.append(data)
+    for cell in body:
         if cell.kind == "code":
             node = v4.new_code_cell(cell.source)
             if cell.tags:
