@@ -121,7 +121,7 @@ CATALOGUE = [
     ("non-finite loss target", lambda: losses.MSELoss()(np.ones((2, 1)), np.array([[1.0], [math.inf]])), ValueError, "target must be finite"),
     ("non-finite scores", lambda: losses.SoftmaxCrossEntropy()(np.array([[math.nan, 0.0]]), np.array([0])), ValueError, "scores must be finite"),
     ("accuracy of an empty batch", lambda: losses.accuracy(np.zeros((0, 3)), np.zeros(0, dtype=int)), ValueError, "at least one sample"),
-    ("NaN through a model that starts with ReLU", lambda: nn.Sequential(nn.ReLU(), nn.Linear(2, 1))(np.array([[math.nan, 0.0]])), ValueError, "ReLU(): the input must be finite"),
+    ("NaN through a model that starts with ReLU", lambda: nn.Sequential(nn.ReLU(), nn.Linear(2, 1))(np.array([[math.nan, 0.0]])), ValueError, "Sequential(ReLU(), Linear(2, 1)): the input must be finite"),
     ("derivative of 1/x at 0", lambda: calculus.derivative(lambda x: 1 / x, 0.0), ValueError, "f cannot be evaluated at x=0.0"),
     ("fit with zero samples", lambda: (lambda m: nn.fit(m, losses.MSELoss(), optim.SGD(m.parameters()), np.zeros((0, 2)), np.zeros((0, 1))))(_model()), ValueError, "N >= 1"),
     ("fit with the loss class", lambda: (lambda m: nn.fit(m, losses.MSELoss, optim.SGD(m.parameters()), np.ones((2, 2)), np.ones((2, 1))))(_model()), TypeError, "got the class MSELoss: call it"),

@@ -180,9 +180,11 @@ def test_backward_before_forward_is_a_clear_error(layer):
         layer.backward(np.zeros((1, 2)))
 
 
-def test_sequential_backward_before_forward_names_the_layer():
-    with pytest.raises(RuntimeError, match=r"Linear\(3, 1\): backward\(\) was called before forward"):
+def test_backward_before_forward_names_the_model_or_layer():
+    with pytest.raises(RuntimeError, match=r"Sequential\(Linear\(2, 3\), ReLU\(\), Linear\(3, 1\)\): backward\(\) was called before forward"):
         Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=0)).backward(np.zeros((4, 1)))
+    with pytest.raises(RuntimeError, match=r"Linear\(3, 1\): backward\(\) was called before forward"):
+        Linear(3, 1, rng=0).backward(np.zeros((4, 1)))
 
 
 @pytest.mark.parametrize("args, kwargs, error, match", [
@@ -314,8 +316,8 @@ def test_layers_refuse_inputs_that_are_not_real_numbers(bad, kind):
             layer(bad)
 
 
-def test_an_activation_first_in_a_model_refuses_nan():
-    with pytest.raises(ValueError, match=r"ReLU\(\): the input must be finite"):
+def test_a_model_that_starts_with_an_activation_refuses_nan():
+    with pytest.raises(ValueError, match=r"Sequential\(ReLU\(\), Linear\(2, 1\)\): the input must be finite"):
         Sequential(ReLU(), Linear(2, 1))(np.array([[np.nan, 1.0]]))
 
 
@@ -360,14 +362,30 @@ def test_backward_without_input_grad_gives_the_same_parameter_gradients():
     assert dx.shape == x.shape
 
 
-def test_every_layer_refuses_nan_or_infinity_in_its_input():
+def test_models_and_layers_refuse_nan_or_infinity():
     model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
-    with pytest.raises(ValueError, match=r"Linear\(2, 3\): the input must be finite"):
+    with pytest.raises(ValueError, match=r"Sequential\(.*\): the input must be finite"):
         model(np.array([[1.0, np.nan]]))
-    # An overflow inside the model is caught by the next layer.
+    for layer in (Linear(2, 3), ReLU(), Tanh(), Sigmoid()):  # each layer on its own checks too
+        with pytest.raises(ValueError, match=r"the input must be finite"):
+            layer(np.array([[1.0, np.inf]]))
+    # An overflow inside the model is caught at its output, whatever the last layer.
     model[0].weight.data[...] = np.inf
-    with pytest.raises(ValueError, match=r"ReLU\(\): the input must be finite, but it contains NaN or infinity"):
+    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"the output is not finite: a number overflowed inside the model"):
         model(np.array([[1.0, 1.0]]))
+    relu_last = Sequential(Linear(1, 1, rng=0), ReLU())
+    relu_last[0].weight.data[...] = 1e308
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match="overflowed"):
+        relu_last(np.array([[10.0]]))
+
+
+def test_a_model_checks_grad_out_once():
+    model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
+    model(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"Sequential\(.*\): grad_out must be finite"):
+        model.backward(np.full((4, 1), np.nan))
+    with pytest.raises(ValueError, match=r"grad_out must have the shape of the output \(4, 1\)"):
+        model.backward(np.ones((4, 2)))
 
 
 @pytest.mark.parametrize("shape", [(4, 3), (300, 300)])

@@ -58,7 +58,7 @@ def non_negative_int(value: Any, name: str) -> int:
 class NonFiniteError(ValueError):
     """A NaN or an infinity where only finite numbers make sense.
 
-    A ValueError like any other refusal; :func:`backprop.nn.fit` tells it
+    A ValueError like any other refusal; [`backprop.nn.fit`][] tells it
     apart to report a training run that diverged.
     """
 

@@ -3,27 +3,27 @@
 The chapters start from the simplest idea, a forward difference with a tiny
 step, and show why it is fragile. This module keeps the accurate versions:
 
-- :func:`derivative` -- d f / d x of a function of one number;
-- :func:`partial` -- the partial derivative of a function of several
+- [`derivative`][] -- d f / d x of a function of one number;
+- [`partial`][] -- the partial derivative of a function of several
   arguments with respect to one of them.
 
 Four methods are available, chosen with the keyword-only ``method``:
 
 ``"forward"``
-    :math:`(f(x+h) - f(x)) / h`, error :math:`O(h)`; default
-    :math:`h = \\sqrt{\\epsilon}\\,\\max(1, |x|)`.
+:   $(f(x+h) - f(x)) / h$, error $O(h)$; default
+    $h = \\sqrt{\\epsilon}\\,\\max(1, |x|)$.
 ``"central"``
-    :math:`(f(x+h) - f(x-h)) / 2h`, error :math:`O(h^2)`; default
-    :math:`h = \\epsilon^{1/3}\\max(1, |x|)`. The bare formula, two
+:   $(f(x+h) - f(x-h)) / 2h$, error $O(h^2)$; default
+    $h = \\epsilon^{1/3}\\max(1, |x|)$. The bare formula, two
     evaluations: it never looks at ``f(x)`` itself, so it cannot notice a
     pole or a jump between ``x - h`` and ``x + h``.
 ``"richardson"`` (the default)
-    central differences at shrinking steps, combined by Richardson
+:   central differences at shrinking steps, combined by Richardson
     extrapolation (Ridders' method) until the estimates stop improving.
     Uses only real evaluations of ``f``, about 10 to 20 of them.
 ``"complex"``
-    the complex-step derivative :math:`\\operatorname{Im} f(x + ih) / h`
-    with :math:`h = 10^{-20}`: no subtraction, so accurate to machine
+:   the complex-step derivative $\\operatorname{Im} f(x + ih) / h$
+    with $h = 10^{-20}$: no subtraction, so accurate to machine
     precision, but ``f`` must accept complex input and be analytic (no
     ``abs``, comparisons or ``float()`` inside).
 
@@ -268,7 +268,7 @@ def partial(
     *args:
         The point at which to differentiate.
     method, h:
-        As for :func:`derivative`.
+        As for [`derivative`][].
 
     Examples
     --------

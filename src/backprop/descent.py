@@ -1,27 +1,27 @@
 """Gradient descent on a straight line: chapter 5.
 
-A line :math:`\\hat y = m x + c` is fitted to data ``X, y`` by walking
+A line $\\hat y = m x + c$ is fitted to data ``X, y`` by walking
 downhill on the sum of squared residuals,
-:math:`E(m, c) = \\sum_i (m x_i + c - y_i)^2`.
+$E(m, c) = \\sum_i (m x_i + c - y_i)^2$.
 
-- :func:`error` computes :math:`E`;
-- :func:`gradient` returns :math:`(\\partial E/\\partial m, \\partial E/\\partial c)`,
-  either numerically (two calls of :func:`backprop.calculus.partial`) or from
-  the formulas :math:`2\\sum_i e_i x_i` and :math:`2\\sum_i e_i`, where
-  :math:`e_i = m x_i + c - y_i`;
-- :func:`fit_line` repeats :math:`m \\leftarrow m - \\eta\\,\\partial E/\\partial m`,
-  :math:`c \\leftarrow c - \\eta\\,\\partial E/\\partial c` and returns a
-  :class:`LineFit` holding the whole history, so that the chapter's printed
+- [`error`][] computes $E$;
+- [`gradient`][] returns $(\\partial E/\\partial m, \\partial E/\\partial c)$,
+  either numerically (two calls of [`backprop.calculus.partial`][]) or from
+  the formulas $2\\sum_i e_i x_i$ and $2\\sum_i e_i$, where
+  $e_i = m x_i + c - y_i$;
+- [`fit_line`][] repeats $m \\leftarrow m - \\eta\\,\\partial E/\\partial m$,
+  $c \\leftarrow c - \\eta\\,\\partial E/\\partial c$ and returns a
+  [`LineFit`][] holding the whole history, so that the chapter's printed
   trace and its figures come from the same run;
-- :func:`least_squares` is the closed-form answer, to check against.
+- [`least_squares`][] is the closed-form answer, to check against.
 
-Divergence rule. With too large a learning rate :math:`\\eta` every step
+Divergence rule. With too large a learning rate $\\eta$ every step
 overshoots the valley further than the last, and the error grows
-geometrically. :func:`fit_line` raises :class:`DivergenceError` as soon as the
+geometrically. [`fit_line`][] raises [`DivergenceError`][] as soon as the
 error is not a finite number, or exceeds ``DIVERGENCE_FACTOR`` (10) times its
-value at the start. A run that converges never triggers this: :math:`E` is a
-bowl (a quadratic), and on a bowl a step with a small enough :math:`\\eta`
-never increases :math:`E`, so a converging run stays below its start.
+value at the start. A run that converges never triggers this: $E$ is a
+bowl (a quadratic), and on a bowl a step with a small enough $\\eta$
+never increases $E$, so a converging run stays below its start.
 """
 
 from __future__ import annotations
@@ -50,13 +50,15 @@ __all__ = [
     "least_squares",
 ]
 
-#: The two ways :func:`gradient` can compute the gradient.
 METHODS = ("analytic", "numeric")
+"""The two ways [`gradient`][] can compute the gradient."""
 
-#: A run has diverged once its error exceeds this many times its starting
-#: error. (A start that already fits perfectly, error 0, counts as error
-#: ``2.2e-16``, so that rounding noise is not mistaken for growth.)
 DIVERGENCE_FACTOR = 10.0
+"""A run has diverged once its error exceeds this many times its starting error.
+
+(A start that already fits perfectly, error 0, counts as error ``2.2e-16``, so
+that rounding noise is not mistaken for growth.)
+"""
 
 _EPS = float(np.finfo(float).eps)
 
@@ -124,9 +126,11 @@ def _method(method: Any) -> str:
 def error(m: float, c: float, X: ArrayLike, y: ArrayLike) -> float:
     """Return the sum of squared residuals of the line ``m * x + c`` on ``X, y``.
 
-    That is :math:`E(m, c) = \\sum_i (m x_i + c - y_i)^2`. ``X`` and ``y`` may
+    That is $E(m, c) = \\sum_i (m x_i + c - y_i)^2$. ``X`` and ``y`` may
     be flat sequences or columns of shape ``(n, 1)``.
 
+    Examples
+    --------
     >>> from backprop.descent import error
     >>> error(3, 4, [1, 2, 3], [1, 2, 3])  # residuals 6, 8, 10
     200.0
@@ -151,12 +155,14 @@ def gradient(
     """Return ``(dE_dm, dE_dc)``, the gradient of the error at ``(m, c)``.
 
     ``method="analytic"`` uses the formulas
-    :math:`\\partial E / \\partial m = 2 \\sum_i e_i x_i` and
-    :math:`\\partial E / \\partial c = 2 \\sum_i e_i`, with the residuals
-    :math:`e_i = m x_i + c - y_i`, and never calls ``error_fn``. ``method="numeric"`` differentiates
+    $\\partial E / \\partial m = 2 \\sum_i e_i x_i$ and
+    $\\partial E / \\partial c = 2 \\sum_i e_i$, with the residuals
+    $e_i = m x_i + c - y_i$, and never calls ``error_fn``. ``method="numeric"`` differentiates
     ``error_fn(m, c, X, y)`` by ``m`` and by ``c`` with
-    :func:`backprop.calculus.partial`, which calls it a few times each.
+    [`backprop.calculus.partial`][], which calls it a few times each.
 
+    Examples
+    --------
     >>> from backprop.descent import gradient
     >>> gradient(3, 4, [1, 2, 3], [1, 2, 3])
     (104.0, 48.0)
@@ -175,12 +181,14 @@ def gradient(
 
 
 def least_squares(X: ArrayLike, y: ArrayLike) -> tuple[float, float]:
-    """Return the ``(m, c)`` that minimise :func:`error`, solved in closed form.
+    """Return the ``(m, c)`` that minimise [`error`][], solved in closed form.
 
     The line's values on the data are ``A @ [m, c]`` with the design matrix
-    ``A = [x, 1]``; :func:`numpy.linalg.lstsq` finds the ``[m, c]`` that
+    ``A = [x, 1]``; `numpy.linalg.lstsq` finds the ``[m, c]`` that
     brings them closest to ``y``.
 
+    Examples
+    --------
     >>> from backprop.descent import least_squares
     >>> m, c = least_squares([0, 1, 2], [1, 3, 5])  # exactly y = 2x + 1
     >>> round(m, 12), round(c, 12)
@@ -197,7 +205,7 @@ def least_squares(X: ArrayLike, y: ArrayLike) -> tuple[float, float]:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class LineFit:
-    """The result of :func:`fit_line`: the final line and how it got there.
+    """The result of [`fit_line`][]: the final line and how it got there.
 
     ``ms[k]``, ``cs[k]`` are the parameters after ``k`` steps and
     ``errors[k]`` their error, for ``k = 0 .. iterations``: index 0 is the
@@ -234,7 +242,7 @@ class DivergenceError(ValueError):
     """Gradient descent blew up: the learning rate is too large.
 
     ``learning_rate`` and ``iteration`` say which run and when; ``fit`` is
-    the :class:`LineFit` of the steps taken up to and including the one
+    the [`LineFit`][] of the steps taken up to and including the one
     that diverged (useful to plot what went wrong).
     """
 
@@ -290,12 +298,12 @@ def fit_line(
         The data: equally long sequences of finite numbers, flat or as
         columns of shape ``(n, 1)``.
     learning_rate:
-        The step size :math:`\\eta`, a positive number.
+        The step size $\\eta$, a positive number.
     iterations:
         The number of steps, a positive integer.
     method:
         ``"analytic"`` or ``"numeric"``, how the gradient is computed (see
-        :func:`gradient`).
+        [`gradient`][]).
     start:
         The initial ``(m, c)``. ``None`` draws both uniformly from ``[0, 1)``
         with ``numpy.random.default_rng(seed)``.
@@ -304,8 +312,8 @@ def fit_line(
     error_fn:
         The error, called as ``error_fn(m, c, X, y)`` to record the error of
         every step (and, with ``method="numeric"``, to differentiate). Pass a
-        wrapper around :func:`error` to count or log its calls; the analytic
-        gradient assumes it is :func:`error`.
+        wrapper around [`error`][] to count or log its calls; the analytic
+        gradient assumes it is [`error`][].
 
     Raises
     ------

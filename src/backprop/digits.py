@@ -1,8 +1,10 @@
 """Chapter 11's recipe: the digits, the network, and the training loop that records each epoch.
 
 The chapter, its figures and the command line ``python -m backprop
-train-digits`` all train through :func:`train_digits`.
+train-digits`` all train through [`train_digits`][].
 
+Examples
+--------
 >>> run = train_digits(epochs=1, seed=0, hidden=16)
 >>> len(run.loss), run.model
 (1, Sequential(Linear(64, 16), ReLU(), Linear(16, 10)))
@@ -26,12 +28,12 @@ from backprop.optim import Adam
 
 __all__ = ["SPLIT_SEED", "DigitsRun", "digits_data", "digits_model", "train_digits"]
 
-#: The seed of the fixed train/test split of chapter 11.
 SPLIT_SEED = 0
+"""The seed of the fixed train/test split of chapter 11."""
 
 
 def digits_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The digits scaled to [0, 1] and split 80/20 with the fixed seed :data:`SPLIT_SEED`."""
+    """The digits scaled to [0, 1] and split 80/20 with the fixed seed [`SPLIT_SEED`][]."""
     X, y = load_digits()
     return train_test_split(X / 16.0, y, test_fraction=0.2, seed=SPLIT_SEED)
 
@@ -45,7 +47,7 @@ def digits_model(seed: int = 0, hidden: int = 64) -> Sequential:
 
 @dataclass
 class DigitsRun:
-    """What :func:`train_digits` returns: the trained model and its per-epoch history."""
+    """What [`train_digits`][] returns: the trained model and its per-epoch history."""
 
     model: Sequential
     loss: list[float] = field(default_factory=list)
@@ -64,7 +66,7 @@ def train_digits(
     on_epoch: Callable[[DigitsRun], None] | None = None,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> DigitsRun:
-    """Train :func:`digits_model` with Adam and softmax cross-entropy; record every epoch.
+    """Train [`digits_model`][] with Adam and softmax cross-entropy; record every epoch.
 
     ``seed`` sets the initial weights and the order of the batches; the
     train/test split stays fixed.

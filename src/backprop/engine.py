@@ -1,11 +1,11 @@
 """A scalar reverse-mode automatic differentiation engine: chapter 7.
 
-Every arithmetic operation on a :class:`Value` returns a new ``Value`` that
+Every arithmetic operation on a [`Value`][] returns a new ``Value`` that
 remembers two things: its inputs (``_prev``) and the local derivative of its
 result with respect to each input (``_local``), computed while the numbers are
 at hand. The expression you write is thereby recorded as a *computation
-graph*. :meth:`Value.backward` walks that graph from the output back to the
-inputs and applies the chain rule at every node::
+graph*. [`Value.backward`][] walks that graph from the output back to the
+inputs and applies the chain rule at every node:
 
     input.grad += local derivative * node.grad
 
@@ -30,7 +30,7 @@ Decisions a user can rely on:
   an overflow); division by zero raises ``ZeroDivisionError`` as for floats.
 - One gradient rule, PyTorch's and micrograd's: the ``grad`` of a *leaf* (a
   ``Value`` you made yourself, such as a weight) accumulates across
-  ``backward()`` calls, and :func:`zero_grad` sets it back to zero; the
+  ``backward()`` calls, and [`zero_grad`][] sets it back to zero; the
   ``grad`` of every node computed from others is recomputed afresh by each
   ``backward()``. Calling ``backward()`` twice on one output therefore doubles
   the leaves' gradients, no more.
@@ -53,6 +53,10 @@ __all__ = ["Value", "topological_order", "zero_grad"]
 
 def _as_float(data: Any, what: str) -> float:
     """Return ``data`` as a finite float, or raise an error naming ``what``."""
+    if type(data) is float:  # every result of an operation: no conversion needed
+        if not math.isfinite(data):
+            raise ValueError(f"{what} must be a finite number, got {data!r}")
+        return data
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         shape = getattr(data, "shape", None)
         hint = f" of shape {shape}" if shape is not None else ""
@@ -66,6 +70,8 @@ def _as_float(data: Any, what: str) -> float:
 class Value:
     """One number in a computation, with the gradient of the output with respect to it.
 
+    Examples
+    --------
     >>> a, b = Value(2.0), Value(-3.0)
     >>> c = a * b + a
     >>> c
@@ -94,26 +100,21 @@ class Value:
     # ------------------------------------------------------------ operators
 
     # Each operation computes its result and its local derivatives at once.
-    # (The type test first keeps the common case, Value with Value, fast.)
 
     def __add__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "+")
+        other = _operand(other, "+")
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __mul__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "*")
+        other = _operand(other, "*")
         return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
     def __sub__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "-")
+        other = _operand(other, "-")
         return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
 
     def __truediv__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "/")
+        other = _operand(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: the divisor is {other!r}")
         q = self.data / other.data
@@ -200,7 +201,7 @@ class Value:
 
         The leaves are the ``Value`` objects made directly, not by an
         operation. Their gradients *accumulate*: clear them with
-        :func:`zero_grad` before a new ``backward()``. Every node computed by
+        [`zero_grad`][] before a new ``backward()``. Every node computed by
         an operation gets its gradient afresh, as d(self)/d(node).
         """
         order = topological_order(self)
@@ -209,34 +210,21 @@ class Value:
                 node.grad = 0.0
         self.grad += 1.0  # d(self)/d(self); added, in case self is a leaf
         for node in reversed(order):  # from the output back to the inputs
-            g = node.grad
-            if not _isfinite(g):
+            if not math.isfinite(node.grad):
                 raise ValueError(
                     f"the gradient with respect to {node!r} is not finite: an operation "
                     "using it has no finite derivative here (for example x ** 0.5 at x = 0)"
                 )
-            prev = node._prev
-            if len(prev) == 2:  # unrolled: most nodes have one or two inputs
-                a, b = prev
-                da, db = node._local
-                a.grad += da * g
-                b.grad += db * g
-            elif len(prev) == 1:
-                prev[0].grad += node._local[0] * g
-            else:
-                for child, local in zip(prev, node._local):
-                    child.grad += local * g
+            for inp, local in zip(node._prev, node._local):
+                inp.grad += local * node.grad
 
 
 def _node(data: float, op: str, prev: tuple[Value, ...], local: tuple[float, ...]) -> Value:
     """A new node made by operation ``op`` from ``prev``, with its local derivatives."""
-    if not _isfinite(data):
+    if not math.isfinite(data):
         operands = ", ".join(f"{p.data!r}" for p in prev)
         raise ValueError(f"the result of '{op}' on {operands} is not a finite number (got {data!r})")
-    out = _new(Value)  # skips __init__: data is already a checked float
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
+    out = Value(data)
     out._prev = prev
     out._local = local
     out._op = op
@@ -255,7 +243,6 @@ def _operand(other: Any, op: str) -> Value:
     return Value(_as_float(other, f"the other operand of '{op}'"))
 
 
-_isfinite = math.isfinite
 
 
 def zero_grad(values: Any) -> None:
@@ -264,6 +251,8 @@ def zero_grad(values: Any) -> None:
     Call it on the parameters before each ``backward()`` of a training loop;
     otherwise the new gradients are added to the old ones.
 
+    Examples
+    --------
     >>> w = Value(3.0)
     >>> (w * w).backward()
     >>> (w * w).backward()
@@ -280,7 +269,6 @@ def zero_grad(values: Any) -> None:
         if not isinstance(v, Value):
             raise TypeError(f"values[{i}] must be a Value, got {type(v).__name__} {v!r}")
         v.grad = 0.0
-_new = object.__new__
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -289,6 +277,8 @@ def topological_order(root: Value) -> list[Value]:
     An explicit stack replaces recursion, so the depth of the graph is not
     limited by Python's recursion limit.
 
+    Examples
+    --------
     >>> a = Value(1.0)
     >>> b = a + 2
     >>> c = b * a

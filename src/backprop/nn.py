@@ -111,25 +111,29 @@ class Module:
         """The parameters of this module, in a fixed order (none by default)."""
         return []
 
-    def _input(self, x: Any, features: int | None = None) -> np.ndarray:
+    def _input(self, x: Any, features: int | None = None, check: bool = True) -> np.ndarray:
         """``x`` as a finite float64 batch of shape ``(N, features)``, or an error naming the layer.
 
         NaN or infinity would spread to every output of its row: refused.
+        With ``check=False`` (a batch the model computed itself, see
+        `Sequential`) only the shape is checked.
         """
-        x = real_array(x, f"{self!r}: the input")
+        if check:
+            x = real_array(x, f"{self!r}: the input")
         if x.ndim != 2 or (features is not None and x.shape[1] != features):
             expected = f"(N, {features})" if features is not None else "(N, features)"
             raise ValueError(f"{self!r}: expected an input of shape {expected}, got {x.shape}")
         return x
 
-    def _grad(self, grad_out: Any, expected: tuple[int, ...] | None) -> np.ndarray:
-        """``grad_out`` checked against the shape of the last output."""
+    def _grad(self, grad_out: Any, expected: tuple[int, ...] | None, check: bool = True) -> np.ndarray:
+        """``grad_out`` checked against the shape of the last output (and, with ``check``, its numbers)."""
         if expected is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before forward(); run the layer "
                 "on a batch first"
             )
-        grad_out = real_array(grad_out, f"{self!r}: grad_out")
+        if check:
+            grad_out = real_array(grad_out, f"{self!r}: grad_out")
         if grad_out.shape != expected:
             raise ValueError(
                 f"{self!r}: grad_out must have the shape of the output {expected}, "
@@ -214,17 +218,22 @@ class Linear(Module):
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
         """``x @ weight + bias`` for a batch ``x`` of shape ``(N, in_features)``.
 
         A NaN or infinity in ``x`` raises a ValueError: it would spread to
-        every output of its row.
+        every output of its row. ``x`` is copied, so that changing it later
+        cannot change the backward pass. (`Sequential` passes
+        ``check=False`` for batches it computed itself: it has checked and
+        copied its input once, for all of its layers.)
         """
-        x = self._input(x, self.in_features)
-        self._x = x.copy()  # kept for the backward pass, safe from later edits of x
+        x = self._input(x, self.in_features, check)
+        self._x = x.copy() if check else x  # kept for the backward pass
         return x @ self.weight.data + self.bias.data
 
-    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True
+    ) -> np.ndarray | None:
         """Add dL/dW and dL/db to the parameters' ``.grad``; return dL/dX.
 
         With ``input_grad=False`` it returns None instead of dL/dX: a training
@@ -232,7 +241,7 @@ class Linear(Module):
         a model can skip that matrix product.
         """
         x = self._x
-        G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features))
+        G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features), check)
         self.weight.grad += x.T @ G  # dL/dW = X^T G
         self.bias.grad += G.sum(axis=0)  # dL/db = G summed over the batch
         return G @ self.weight.data.T if input_grad else None  # dL/dX = G W^T
@@ -250,19 +259,19 @@ class _Activation(Module):
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        x = self._input(x)
+    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
+        x = self._input(x, None, check)
         y = self.function(x)
         # The backward pass needs the slope at x. Computed now, it is ours:
         # the caller may change the returned y in place without changing it.
         self._slope = self.derivative_from_output(y)
         return y
 
-    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True) -> np.ndarray:
         # An activation has no parameters: its only job is dL/dX, so input_grad
         # is accepted for a uniform interface and the gradient is always returned.
         slope = self._slope
-        G = self._grad(grad_out, None if slope is None else slope.shape)
+        G = self._grad(grad_out, None if slope is None else slope.shape, check)
         return G * slope
 
     @staticmethod
@@ -379,6 +388,7 @@ class Sequential(Module):
                 )
             seen[id(layer)] = position
         self.layers = list(layers)
+        self._out_shape: tuple[int, ...] | None = None  # of the last output, for backward
 
     def __repr__(self) -> str:
         return f"Sequential({', '.join(repr(layer) for layer in self.layers)})"
@@ -392,16 +402,36 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
+        """Run the layers in order.
+
+        The model checks its input once (real, finite numbers, copied) and its
+        output once (an overflow inside the model shows there), instead of at
+        every layer: the layers in between get numbers this model computed
+        itself (chapter 12 measures the saving).
+        """
+        if check:
+            x = self._input(x).copy()
         for layer in self.layers:
-            x = layer.forward(x)
+            x = layer.forward(x, check=False) if _is_ours(layer) else layer.forward(x)
+        if check:
+            if not np.isfinite(x).all():
+                raise NonFiniteError(
+                    f"{self!r}: the output is not finite: a number overflowed inside the model "
+                    "(are the weights very large?)"
+                )
+            self._out_shape = x.shape
         return x
 
-    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True
+    ) -> np.ndarray | None:
+        if check:
+            grad_out = self._grad(grad_out, self._out_shape)
         if not self.layers:
             return grad_out
         for layer in reversed(self.layers[1:]):
-            grad_out = layer.backward(grad_out)
+            grad_out = _backward(layer, grad_out, True)
         return _backward(self.layers[0], grad_out, input_grad)
 
     def parameters(self) -> list[Parameter]:
@@ -416,18 +446,25 @@ def _positions(layers: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
             yield from _positions(layer.layers, f"{prefix}{i}.")
 
 
+def _is_ours(layer: Any) -> bool:
+    """A layer of this module, which takes the keywords ``check`` and ``input_grad``."""
+    return isinstance(layer, (Linear, _Activation, Sequential))
+
+
 def _backward(layer: Any, grad_out: np.ndarray, input_grad: bool) -> np.ndarray | None:
-    """``layer.backward(grad_out)``, telling the library's own layers whether dL/dX is needed.
+    """``layer.backward(grad_out)`` inside a model: the library's own layers skip the
+    checks of ``grad_out`` (the model checked it once) and, with ``input_grad=False``,
+    the gradient with respect to their input.
 
     A layer of the reader's own keeps the plain contract ``backward(grad_out)``.
     """
-    if isinstance(layer, (Linear, _Activation, Sequential)):
-        return layer.backward(grad_out, input_grad=input_grad)
+    if _is_ours(layer):
+        return layer.backward(grad_out, input_grad=input_grad, check=False)
     return layer.backward(grad_out)
 
 
 def _check_training(model: Any, loss: Any, optimizer: Any, on_epoch: Any, on_batch: Any) -> None:
-    """The arguments of :func:`fit` that are objects, checked before any step is taken."""
+    """The arguments of [`fit`][] that are objects, checked before any step is taken."""
     if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
         raise TypeError(f"model must have forward, backward and parameters methods, got {type(model).__name__} {model!r}")
     for name, value, example in (("loss", loss, "MSELoss()"), ("optimizer", optimizer, "SGD(model.parameters())")):

@@ -27,8 +27,8 @@ from backprop._checks import finite_real, generator
 
 __all__ = ["load_digits", "train_test_split", "DIGITS_SHA256"]
 
-#: SHA-256 of ``backprop/data/digits.csv.gz``.
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
+"""SHA-256 of ``backprop/data/digits.csv.gz``."""
 
 _SHAPE = (1797, 65)
 
@@ -72,6 +72,8 @@ def load_digits(*, path: str | PathLike[str] | None = None) -> tuple[np.ndarray,
     by default the one inside the package is used. The arrays are fresh
     copies, yours to change.
 
+    Examples
+    --------
     >>> from backprop.datasets import load_digits
     >>> X, y = load_digits()
     >>> X.shape, y.shape
@@ -96,6 +98,8 @@ def train_test_split(
     Returns ``X_train, X_test, y_train, y_test``. The test set has
     ``round(test_fraction * N)`` rows; the same seed always gives the same split.
 
+    Examples
+    --------
     >>> from backprop.datasets import load_digits, train_test_split
     >>> X_train, X_test, y_train, y_test = train_test_split(*load_digits(), seed=0)
     >>> X_train.shape, X_test.shape

@@ -27,6 +27,8 @@ def noisy_line(
     ``X`` and ``y`` are columns of shape ``(n, 1)``, one row per sample, as a
     network layer expects them.
 
+    Examples
+    --------
     >>> from backprop.datasets import noisy_line
     >>> X, y = noisy_line(100, seed=0)
     >>> X.shape, y.shape

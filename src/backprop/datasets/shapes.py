@@ -4,10 +4,10 @@ Each generator returns ``X`` of shape ``(n, 2)`` (float64, one point per
 row) and integer labels ``y`` of shape ``(n,)``, drawn from
 ``numpy.random.default_rng(seed)``, so the same seed gives the same points.
 
-- :func:`xor`: four clusters at the corners of a square, opposite corners
+- [`xor`][]: four clusters at the corners of a square, opposite corners
   in the same class;
-- :func:`two_moons`: two interleaved half circles;
-- :func:`spiral`: arms of a spiral, one class per arm.
+- [`two_moons`][]: two interleaved half circles;
+- [`spiral`][]: arms of a spiral, one class per arm.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ def xor(n: int = 200, *, noise: float = 0.15, seed: int | np.random.Generator = 
     The corner of each point is drawn first (uniformly), then a normal
     jitter of standard deviation ``noise`` is added.
 
+    Examples
+    --------
     >>> from backprop.datasets import xor
     >>> X, y = xor(8, seed=0)
     >>> X.shape, y.shape, y.dtype
@@ -48,6 +50,8 @@ def two_moons(n: int = 200, *, noise: float = 0.1, seed: int | np.random.Generat
     centred at ``(1, 0.5)``. Each point's angle is uniform on the arc, and a
     normal jitter of standard deviation ``noise`` is added.
 
+    Examples
+    --------
     >>> from backprop.datasets import two_moons
     >>> X, y = two_moons(100, seed=0)
     >>> X.shape, int(y.sum())
@@ -79,6 +83,8 @@ def spiral(
     ``turns`` full circles, starting at ``2 pi k / classes``; the angle gets a
     normal jitter of standard deviation ``noise`` (radians).
 
+    Examples
+    --------
     >>> from backprop.datasets import spiral
     >>> X, y = spiral(300, classes=3, seed=0)
     >>> X.shape, np.bincount(y).tolist()
