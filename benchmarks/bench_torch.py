@@ -35,7 +35,6 @@ LEARNING_RATE = 0.1
 BATCH = 32
 EPOCHS = 40
 FLOOR = "matrix products alone (NumPy)"
-EVERY_LAYER = "backprop.nn float64, every layer checking"
 
 
 def price_of_a_call(rows: int, inputs: int, outputs: int, width: int, *, quick: bool) -> list[dict]:
@@ -95,7 +94,6 @@ def main() -> None:
 
     from booktools.benchmarks_report import (
         calls_table,
-        check_savings,
         spelling_savings,
         torch_floor,
         torch_table,
@@ -134,32 +132,6 @@ def main() -> None:
             optimizer.zero_grad()
             ours.backward(loss.backward(), input_grad=False)
             optimizer.step()
-        return total / n
-
-    # The same network and step, but every layer checks its own input and
-    # grad_out (real, finite numbers) and Linear copies its input, as a layer
-    # called on its own does; Sequential does that once for the whole model.
-    checked = Sequential(*(type(layer)(layer.in_features, layer.out_features) if isinstance(layer, Linear)
-                           else type(layer)() for layer in ours))
-    for p, start_value in zip(checked.parameters(), initial):
-        p.data[...] = start_value
-    checked_loss = SoftmaxCrossEntropy()
-    checked_optimizer = SGD(checked.parameters(), lr=LEARNING_RATE)
-
-    def epoch_every_layer_checks(order):
-        total = 0.0
-        for start in range(0, n, BATCH):
-            batch = order[start:start + BATCH]
-            x = X_train[batch]
-            for layer in checked:
-                x = layer.forward(x)  # check=True: each layer validates its input
-            total += checked_loss(x, y_train[batch]) * len(batch)
-            checked_optimizer.zero_grad()
-            g = checked_loss.backward()
-            for layer in reversed(checked.layers[1:]):
-                g = layer.backward(g)  # check=True: each layer validates grad_out
-            checked.layers[0].backward(g, input_grad=False)
-            checked_optimizer.step()
         return total / n
 
     # ------------------------------------------------------------- PyTorch
@@ -236,8 +208,7 @@ def main() -> None:
         "PyTorch float64": (torch64, torch64_accuracy),
         "PyTorch float32": (torch32, torch32_accuracy),
     }
-    timed = {**{name: epoch for name, (epoch, _) in contestants.items()}, FLOOR: epoch_floor,
-             EVERY_LAYER: epoch_every_layer_checks}
+    timed = {**{name: epoch for name, (epoch, _) in contestants.items()}, FLOOR: epoch_floor}
     samples = {name: [] for name in timed}
     losses = {name: [] for name in timed}
     for e, order in enumerate(orders):
@@ -266,11 +237,7 @@ def main() -> None:
         "products_per_step": 8,
         "flops_per_epoch": flops_per_sample * n,
     }
-    every_layer = {
-        "implementation": EVERY_LAYER,
-        "epoch": _common.summary(samples[EVERY_LAYER]),
-        "max_loss_gap": max(abs(a - b) for a, b in zip(losses[EVERY_LAYER], losses["backprop.nn float64"])),
-    }
+
     gap = max(abs(a - b) for a, b in zip(losses["backprop.nn float64"], losses["PyTorch float64"]))
     payload = {
         "benchmark": NAME,
@@ -295,11 +262,10 @@ def main() -> None:
         },
         "results": results,
         "floor": floor,
-        "every_layer_checks": every_layer,
         "calls": calls,
     }
     _common.finish(NAME, payload, args, torch_table(payload), torch_floor(payload),
-                   calls_table(payload), spelling_savings(payload), check_savings(payload),
+                   calls_table(payload), spelling_savings(payload),
                    f"largest gap between the float64 loss curves: {gap:.1e}",
                    torch_verdict(payload))
 

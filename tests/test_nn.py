@@ -369,17 +369,18 @@ def test_models_and_layers_refuse_nan_or_infinity():
     for layer in (Linear(2, 3), ReLU(), Tanh(), Sigmoid()):  # each layer on its own checks too
         with pytest.raises(ValueError, match=r"the input must be finite"):
             layer(np.array([[1.0, np.inf]]))
-    # An overflow inside the model is caught at its output, whatever the last layer.
+    # An overflow inside the model shows at its output ...
     model[0].weight.data[...] = np.inf
-    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"the output is not finite: a number overflowed inside the model"):
+    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"the output is not finite: a number overflowed"):
         model(np.array([[1.0, 1.0]]))
-    relu_last = Sequential(Linear(1, 1, rng=0), ReLU())
-    relu_last[0].weight.data[...] = 1e308
-    with np.errstate(over="ignore"), pytest.raises(ValueError, match="overflowed"):
-        relu_last(np.array([[10.0]]))
+    # ... also when it happens in the last layer.
+    linear_last = Sequential(Linear(1, 1, rng=0))
+    linear_last[0].weight.data[...] = 1e308
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match="the output is not finite: a number overflowed"):
+        linear_last(np.array([[10.0]]))
 
 
-def test_a_model_checks_grad_out_once():
+def test_a_model_refuses_a_non_finite_grad_out():
     model = Sequential(Linear(2, 3, rng=0), ReLU(), Linear(3, 1, rng=1))
     model(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"Sequential\(.*\): grad_out must be finite"):
@@ -492,3 +493,32 @@ def test_fit_clears_the_gradients_before_every_step():
     for a, b in zip(fitted.parameters(), by_hand.parameters()):
         # fit shuffles the rows, so the sums differ in the last bits only
         np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-15)
+
+
+def test_a_model_checks_once_and_its_layers_compute_the_same_as_alone():
+    # Inside a model the layers skip the checks the model already made; the
+    # numbers are the same as running each layer on its own, checked.
+    rng = np.random.default_rng(8)
+    model = Sequential(Linear(3, 4, rng=rng), Sigmoid(), Linear(4, 2, rng=rng), Tanh())
+    x, G = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    out = model(x)
+    alone = x
+    for layer in model:
+        alone = layer.forward(alone)
+    np.testing.assert_array_equal(out, alone)
+    g_model = model.backward(G)
+    g_alone = G
+    model.zero_grad()
+    for layer in reversed(model.layers):
+        g_alone = layer.backward(g_alone)
+    np.testing.assert_array_equal(g_model, g_alone)
+
+
+def test_a_model_copies_its_input():
+    model = Sequential(Linear(2, 2, rng=0))
+    x = batch(3, 2)
+    expected = x.T @ np.ones((3, 2))
+    model(x)
+    x[:] = 100.0
+    model.backward(np.ones((3, 2)))
+    np.testing.assert_array_equal(model[0].weight.grad, expected)

@@ -72,6 +72,10 @@ def real_array(value: Any, name: str, *, finite: bool = True) -> np.ndarray:
     infinity are refused with a ValueError. The result may be ``value``
     itself when it already is a float64 array: callers that keep it copy it.
     """
+    if type(value) is np.ndarray and value.dtype == np.float64:  # the usual case: nothing to convert
+        if finite and not np.isfinite(value).all():
+            raise NonFiniteError(f"{name} must be finite, but it contains NaN or infinity")
+        return value
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # e.g. ragged nested lists

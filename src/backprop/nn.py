@@ -111,29 +111,25 @@ class Module:
         """The parameters of this module, in a fixed order (none by default)."""
         return []
 
-    def _input(self, x: Any, features: int | None = None, check: bool = True) -> np.ndarray:
+    def _input(self, x: Any, features: int | None = None) -> np.ndarray:
         """``x`` as a finite float64 batch of shape ``(N, features)``, or an error naming the layer.
 
         NaN or infinity would spread to every output of its row: refused.
-        With ``check=False`` (a batch the model computed itself, see
-        `Sequential`) only the shape is checked.
         """
-        if check:
-            x = real_array(x, f"{self!r}: the input")
+        x = real_array(x, f"{self!r}: the input")
         if x.ndim != 2 or (features is not None and x.shape[1] != features):
             expected = f"(N, {features})" if features is not None else "(N, features)"
             raise ValueError(f"{self!r}: expected an input of shape {expected}, got {x.shape}")
         return x
 
-    def _grad(self, grad_out: Any, expected: tuple[int, ...] | None, check: bool = True) -> np.ndarray:
-        """``grad_out`` checked against the shape of the last output (and, with ``check``, its numbers)."""
+    def _grad(self, grad_out: Any, expected: tuple[int, ...] | None) -> np.ndarray:
+        """``grad_out`` checked: real, finite numbers in the shape of the last output."""
         if expected is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before forward(); run the layer "
                 "on a batch first"
             )
-        if check:
-            grad_out = real_array(grad_out, f"{self!r}: grad_out")
+        grad_out = real_array(grad_out, f"{self!r}: grad_out")
         if grad_out.shape != expected:
             raise ValueError(
                 f"{self!r}: grad_out must have the shape of the output {expected}, "
@@ -218,22 +214,22 @@ class Linear(Module):
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
 
-    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
+    def forward(self, x: np.ndarray) -> np.ndarray:
         """``x @ weight + bias`` for a batch ``x`` of shape ``(N, in_features)``.
 
         A NaN or infinity in ``x`` raises a ValueError: it would spread to
         every output of its row. ``x`` is copied, so that changing it later
-        cannot change the backward pass. (`Sequential` passes
-        ``check=False`` for batches it computed itself: it has checked and
-        copied its input once, for all of its layers.)
+        cannot change the backward pass.
         """
-        x = self._input(x, self.in_features, check)
-        self._x = x.copy() if check else x  # kept for the backward pass
+        return self._forward(self._input(x, self.in_features).copy())
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        """The formula, on a checked batch of our own."""
+        self._shape_check(x)
+        self._x = x  # kept for the backward pass
         return x @ self.weight.data + self.bias.data
 
-    def backward(
-        self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True
-    ) -> np.ndarray | None:
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
         """Add dL/dW and dL/db to the parameters' ``.grad``; return dL/dX.
 
         With ``input_grad=False`` it returns None instead of dL/dX: a training
@@ -241,10 +237,20 @@ class Linear(Module):
         a model can skip that matrix product.
         """
         x = self._x
-        G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features), check)
+        return self._backward(
+            self._grad(grad_out, None if x is None else (x.shape[0], self.out_features)), input_grad
+        )
+
+    def _backward(self, G: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """The formulas of chapter 8, on a checked ``G = grad_out``."""
+        x = self._x
         self.weight.grad += x.T @ G  # dL/dW = X^T G
         self.bias.grad += G.sum(axis=0)  # dL/db = G summed over the batch
         return G @ self.weight.data.T if input_grad else None  # dL/dX = G W^T
+
+    def _shape_check(self, x: np.ndarray) -> None:
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"{self!r}: expected an input of shape (N, {self.in_features}), got {x.shape}")
 
     def parameters(self) -> list[Parameter]:
         return [self.weight, self.bias]
@@ -259,20 +265,24 @@ class _Activation(Module):
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
-    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
-        x = self._input(x, None, check)
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self._forward(self._input(x))
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
         y = self.function(x)
         # The backward pass needs the slope at x. Computed now, it is ours:
         # the caller may change the returned y in place without changing it.
         self._slope = self.derivative_from_output(y)
         return y
 
-    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray:
         # An activation has no parameters: its only job is dL/dX, so input_grad
         # is accepted for a uniform interface and the gradient is always returned.
         slope = self._slope
-        G = self._grad(grad_out, None if slope is None else slope.shape, check)
-        return G * slope
+        return self._backward(self._grad(grad_out, None if slope is None else slope.shape))
+
+    def _backward(self, G: np.ndarray, input_grad: bool = True) -> np.ndarray:
+        return G * self._slope  # dL/dX = G times the slope, number by number
 
     @staticmethod
     def function(x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
@@ -402,37 +412,38 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)
 
-    def forward(self, x: np.ndarray, *, check: bool = True) -> np.ndarray:
+    def forward(self, x: np.ndarray) -> np.ndarray:
         """Run the layers in order.
 
-        The model checks its input once (real, finite numbers, copied) and its
-        output once (an overflow inside the model shows there), instead of at
-        every layer: the layers in between get numbers this model computed
-        itself (chapter 12 measures the saving).
+        The model checks what comes in from outside, once: its input here
+        (real, finite numbers, copied) and ``grad_out`` in `backward`. Its
+        layers then pass each other arrays the model made itself. What goes
+        out is checked too: a number that overflowed inside the model shows
+        up as a non-finite output.
         """
-        if check:
-            x = self._input(x).copy()
+        y = self._forward(self._input(x).copy())
+        if not np.isfinite(y).all():
+            raise NonFiniteError(
+                f"{self!r}: the output is not finite: a number overflowed inside the model "
+                "(are the weights very large?)"
+            )
+        self._out_shape = y.shape
+        return y
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:
-            x = layer.forward(x, check=False) if _is_ours(layer) else layer.forward(x)
-        if check:
-            if not np.isfinite(x).all():
-                raise NonFiniteError(
-                    f"{self!r}: the output is not finite: a number overflowed inside the model "
-                    "(are the weights very large?)"
-                )
-            self._out_shape = x.shape
+            x = layer._forward(x) if _is_ours(layer) else layer.forward(x)
         return x
 
-    def backward(
-        self, grad_out: np.ndarray, *, input_grad: bool = True, check: bool = True
-    ) -> np.ndarray | None:
-        if check:
-            grad_out = self._grad(grad_out, self._out_shape)
+    def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        return self._backward(self._grad(grad_out, self._out_shape), input_grad)
+
+    def _backward(self, G: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         if not self.layers:
-            return grad_out
+            return G
         for layer in reversed(self.layers[1:]):
-            grad_out = _backward(layer, grad_out, True)
-        return _backward(self.layers[0], grad_out, input_grad)
+            G = layer._backward(G) if _is_ours(layer) else layer.backward(G)
+        return _backward(self.layers[0], G, input_grad)
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
@@ -447,20 +458,20 @@ def _positions(layers: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _is_ours(layer: Any) -> bool:
-    """A layer of this module, which takes the keywords ``check`` and ``input_grad``."""
+    """One of this module's layers, which have the unchecked ``_forward`` and ``_backward``."""
     return isinstance(layer, (Linear, _Activation, Sequential))
 
 
-def _backward(layer: Any, grad_out: np.ndarray, input_grad: bool) -> np.ndarray | None:
-    """``layer.backward(grad_out)`` inside a model: the library's own layers skip the
-    checks of ``grad_out`` (the model checked it once) and, with ``input_grad=False``,
-    the gradient with respect to their input.
+def _backward(layer: Any, G: np.ndarray, input_grad: bool) -> np.ndarray | None:
+    """The backward pass of a layer inside a model (or of a model inside `fit`).
 
-    A layer of the reader's own keeps the plain contract ``backward(grad_out)``.
+    The library's own layers take ``G`` unchecked (it comes from the model
+    itself, or from a loss) and skip dL/dX when ``input_grad`` is False; a
+    layer of the reader's own keeps the plain contract ``backward(grad_out)``.
     """
     if _is_ours(layer):
-        return layer.backward(grad_out, input_grad=input_grad, check=False)
-    return layer.backward(grad_out)
+        return layer._backward(G, input_grad)
+    return layer.backward(G)
 
 
 def _check_training(model: Any, loss: Any, optimizer: Any, on_epoch: Any, on_batch: Any) -> None:

@@ -37,7 +37,6 @@ __all__ = [
     "torch_table",
     "torch_verdict",
     "spelling_savings",
-    "check_savings",
     "input_grad_saving",
     "engine_table",
     "engine_speedups",
@@ -326,25 +325,6 @@ def spelling_savings(result: dict[str, Any]) -> str:
     return (
         table(["faster spelling", "calls/step", "saved/epoch", "of an epoch"], rows, left=1)
         + f"\n{kept} the {100 * limit:.0f}% a speed trick must save"
-    )
-
-
-def check_savings(result: dict[str, Any]) -> str:
-    """What checking the numbers once per model, instead of at every layer, saves per epoch.
-
-    ``backprop.nn``'s `Sequential` validates its input, output and ``grad_out``
-    once; a layer called on its own validates (and copies) its own. The
-    benchmark times the same training with every layer checking.
-    """
-    ours = next(r for r in result["results"] if r["implementation"] == "backprop.nn float64")
-    every = result["every_layer_checks"]
-    once, each = ours["epoch"]["median_s"], every["epoch"]["median_s"]
-    saved = 1 - once / each
-    verdict = "kept" if saved >= SPEED_TRICK else "not worth it"
-    return (
-        f"every layer checking its numbers: {format_time(each)} per epoch\n"
-        f"the model checking once:          {format_time(once)} per epoch\n"
-        f"saved {100 * saved:.0f}% of an epoch (a speed trick must save {100 * SPEED_TRICK:.0f}%): {verdict}"
     )
 
 
