@@ -149,3 +149,15 @@ def test_reference_has_a_page_per_module(built_site):
 def test_search_index_is_built(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert len(index["docs"]) > len(CHAPTERS)
+
+
+def test_the_walkthrough_installs_backprop_where_it_is_missing():
+    # Like the chapter notebooks, the companion notebook must run in Colab:
+    # its first code cell installs the package from the repository that
+    # mkdocs.yml names (extra.repository, its default when not on GitHub Actions).
+    nb = json.loads(WALKTHROUGH.read_text(encoding="utf-8"))
+    first = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    default = re.search(r'repository: !ENV \[GITHUB_REPOSITORY, "([^"]+)"\]',
+                        (ROOT / "mkdocs.yml").read_text(encoding="utf-8")).group(1)
+    assert "try:\n    import backprop\nexcept ImportError:\n    %pip install" in first
+    assert f"git+https://github.com/{default}@main" in first

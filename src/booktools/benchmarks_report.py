@@ -49,7 +49,7 @@ RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
 #: chapter 12's notebook writes this module and its results there (``booktools.notebook``).
 BUNDLED_RESULTS_DIR = Path(__file__).resolve().with_name("results")
 
-#: The target of each benchmark (issue 6):
+#: The target of each benchmark:
 #:
 #: - ``gradient_cost``: forward + backward costs at most this many forward passes;
 #: - ``derivative_accuracy``: ``backprop.calculus.derivative``'s largest relative error;
