@@ -1,4 +1,5 @@
-"""Figures of chapter 9: three optimizers on a narrow bowl and on the source tutorial's network."""
+"""Figures of chapter 9: three optimizers on a narrow bowl and on the source tutorial's network;
+the activations and δ's of a 2-3-3-2 network."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
-from backprop.datasets import noisy_line
+from backprop.datasets import noisy_line, two_moons
 from booktools.figures import figure
-from booktools.figures._style import INK, LIGHT_GREY
+from booktools.figures._style import GRAPH, INK, LIGHT_GREY
 from booktools.figures._style import OPTIMIZERS as COLOURS
-from backprop.losses import MSELoss
-from backprop.nn import Linear, Parameter, Sequential
+from backprop.losses import MSELoss, softmax
+from backprop.nn import Linear, Parameter, Sequential, Tanh
 from backprop.optim import SGD, Adam
 
 OPTIMIZERS: dict[str, tuple[str, Callable[[list], object], Callable[[list], object]]] = {
@@ -87,4 +89,114 @@ def optimizers() -> Figure:
     right.set_ylabel("loss − least-squares minimum")
     right.legend(fontsize=8)
     fig.tight_layout()
+    return fig
+
+
+# --- Backpropagation through L layers -------------------------------------------
+
+LAYER_SIZES = (2, 3, 3, 2)  # the network of the section "Backpropagation through L layers"
+
+
+def moons_network(seed: int = 0) -> Sequential:
+    """The chapter's 2-3-3-2 network, before training: tanh after every layer but the last."""
+    rng = np.random.default_rng(seed)
+    return Sequential(Linear(2, 3, rng=rng), Tanh(), Linear(3, 3, rng=rng), Tanh(), Linear(3, 2, rng=rng))
+
+
+def hand_backprop(model: Sequential, X: np.ndarray, y: np.ndarray) -> tuple[dict, dict, dict]:
+    """The forward and backward pass of a Linear-Tanh network, written with NumPy as the chapter derives them.
+
+    Returns ``(A, Z, delta)``, each a dict by layer number ``l = 1..L``
+    (``A[0]`` is the input): $Z^l = A^{l-1} W^l + b^l$, $A^l = \\tanh Z^l$,
+    $\\delta^L = (\\text{softmax}(Z^L) - \\text{onehot}(y)) / N$ and
+    $\\delta^l = (\\delta^{l+1} (W^{l+1})^T) \\odot (1 - (A^l)^2)$.
+    """
+    linear = [layer for layer in model if isinstance(layer, Linear)]
+    L = len(linear)
+    A, Z = {0: X}, {}
+    for l, layer in enumerate(linear, start=1):
+        Z[l] = A[l - 1] @ layer.weight.data + layer.bias.data
+        A[l] = np.tanh(Z[l])
+    delta = {L: (softmax(Z[L]) - np.eye(Z[L].shape[1])[y]) / len(X)}
+    for l in range(L - 1, 0, -1):
+        delta[l] = (delta[l + 1] @ linear[l].weight.data.T) * (1 - A[l] ** 2)
+    return A, Z, delta
+
+
+def _minus(value: float) -> str:
+    """``value`` to two decimals with a typographic minus, and no minus on a zero."""
+    rounded = round(value, 2)
+    return f"{rounded + 0.0:.2f}".replace("-", "−") if rounded else f"{0.0:.2f}"
+
+
+@figure("ch09-delta-flow.svg")
+def delta_flow() -> Figure:
+    """The 2-3-3-2 network: activations flow right through W, the δ's flow left through Wᵀ."""
+    X, y = two_moons(200, seed=0)
+    model = moons_network()
+    A, Z, delta = hand_backprop(model, X[:1], y[:1])  # one sample: N = 1
+    linear = [layer for layer in model if isinstance(layer, Linear)]
+    L = len(linear)
+    sizes = [A[0].shape[1]] + [layer.weight.data.shape[1] for layer in linear]
+
+    font = 16  # at least 9 pt once the figure is shrunk to a phone's width
+    box_w, box_h, pitch_y = 0.84, 0.66, 0.76
+    gap = 0.92
+    xs = [box_w / 2 + i * (box_w + gap) for i in range(len(sizes))]
+    y_mid = 2.05
+    top, bottom = 3.55, 0.45
+    fig = Figure(figsize=(xs[-1] + box_w / 2, 4.05))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, xs[-1] + box_w / 2)
+    ax.set_ylim(0, 4.05)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    def centres(i: int) -> list[float]:
+        n = sizes[i]
+        return [y_mid + (n - 1) / 2 * pitch_y - k * pitch_y for k in range(n)]
+
+    # Every connection, faint, behind the neurons.
+    for i in range(len(sizes) - 1):
+        for ya in centres(i):
+            for yb in centres(i + 1):
+                ax.plot([xs[i] + box_w / 2, xs[i + 1] - box_w / 2], [ya, yb], color=LIGHT_GREY, linewidth=0.6, zorder=1)
+
+    fills = [GRAPH["input"]] + [GRAPH["operation"]] * (L - 1) + [GRAPH["output"]]
+    for i, x in enumerate(xs):
+        values = A[0][0] if i == 0 else (Z[i][0] if i == L else A[i][0])
+        for k, yc in enumerate(centres(i)):
+            ax.add_patch(FancyBboxPatch(
+                (x - box_w / 2, yc - box_h / 2), box_w, box_h, boxstyle="round,pad=0,rounding_size=0.12",
+                facecolor=fills[i], edgecolor=GRAPH["edge"], linewidth=1, zorder=2,
+            ))
+            if i == 0:
+                ax.text(x, yc, _minus(values[k]), ha="center", va="center", fontsize=font, color=INK, zorder=3)
+            else:
+                ax.text(x, yc + 0.15, _minus(values[k]), ha="center", va="center", fontsize=font, color=INK, zorder=3)
+                ax.text(x, yc - 0.16, _minus(delta[i][0, k]), ha="center", va="center", fontsize=font,
+                        color=GRAPH["backward"], zorder=3)
+
+    # The top row reads A⁰ → W¹ → A¹ → ... → Z^L; the bottom row δ¹ ← (W²)ᵀ ← ... ← δ^L.
+    for i, x in enumerate(xs):
+        name = f"$A^{i}$" if i < L else f"$Z^{L}$"
+        ax.text(x, top, name, ha="center", va="center", fontsize=font, color=GRAPH["forward"])
+        if i > 0:
+            ax.text(x, bottom, f"$\\delta^{i}$", ha="center", va="center", fontsize=font, color=GRAPH["backward"])
+    arrow = {"arrowstyle": "-|>", "mutation_scale": 14, "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0}
+    for l in range(1, L + 1):
+        left, right = xs[l - 1] + box_w / 2 + 0.12, xs[l] - box_w / 2 - 0.12
+        mid = (left + right) / 2
+        rows, cols = linear[l - 1].weight.data.shape
+        ax.annotate("", xy=(right, top), xytext=(left, top),
+                    arrowprops={**arrow, "color": GRAPH["forward"]})
+        ax.text(mid, top + 0.24, f"$W^{l}$", ha="center", va="bottom", fontsize=font, color=GRAPH["forward"])
+        ax.text(mid, top - 0.22, f"{rows}×{cols}", ha="center", va="top", fontsize=font, color=GRAPH["forward"])
+        if l > 1:  # the backward pass hands δˡ down through (Wˡ)ᵀ; below layer 1 nothing needs it
+            ax.annotate("", xy=(left, bottom), xytext=(right, bottom),
+                        arrowprops={**arrow, "color": GRAPH["backward"]})
+            ax.text(mid, bottom + 0.24, f"$(W^{l})^T$", ha="center", va="bottom", fontsize=font,
+                    color=GRAPH["backward"])
+            ax.text(mid, bottom - 0.22, f"{cols}×{rows}", ha="center", va="top", fontsize=font,
+                    color=GRAPH["backward"])
     return fig
