@@ -1,5 +1,6 @@
 """Figures of chapter 9: three optimizers on a narrow bowl and on the source tutorial's network;
-the activations and δ's of a 2-3-3-2 network."""
+plain descent and momentum at their best settings on chapter 5's error valley; the gradient
+of softmax cross-entropy for one sample; the activations and δ's of a 2-3-3-2 network."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from backprop.datasets import noisy_line, two_moons
+from backprop.descent import gradient, least_squares
 from booktools.figures import figure
-from booktools.figures._style import GRAPH, INK, LIGHT_GREY
+from booktools.figures._style import GRAPH, GREY, INK, LIGHT_GREY, SERIES
 from booktools.figures._style import OPTIMIZERS as COLOURS
-from backprop.losses import MSELoss, softmax
+from booktools.figures.ch05_gradient_descent import draw_bowl
+from backprop.losses import MSELoss, SoftmaxCrossEntropy, softmax
 from backprop.nn import Linear, Parameter, Sequential, Tanh
 from backprop.optim import SGD, Adam
 
@@ -199,4 +202,141 @@ def delta_flow() -> Figure:
                     color=GRAPH["backward"])
             ax.text(mid, bottom - 0.22, f"{cols}×{rows}", ha="center", va="top", fontsize=font,
                     color=GRAPH["backward"])
+    return fig
+
+
+# --- Momentum on chapter 5's valley ---------------------------------------------
+
+#: Stop when the distance to the least-squares (m, c) is this fraction of the starting distance.
+TOLERANCE = 1e-6
+
+
+def valley_settings() -> dict[str, float]:
+    """The curvatures of chapter 5's error E(m, c) and the best settings of plain and heavy-ball descent.
+
+    Plain gradient descent is best at $\\eta = 2/(\\lambda_{min} + \\lambda_{max})$, where
+    every step shrinks the distance by $(\\kappa - 1)/(\\kappa + 1)$; momentum is best at
+    $\\eta = 4/(\\sqrt{\\lambda_{max}} + \\sqrt{\\lambda_{min}})^2$ and
+    $\\mu = ((\\sqrt\\kappa - 1)/(\\sqrt\\kappa + 1))^2$, with the factor $\\sqrt\\mu$.
+    """
+    X, _ = noisy_line(100, seed=0)
+    x = X.ravel()
+    H = 2 * np.array([[x @ x, x.sum()], [x.sum(), len(x)]])  # E is a sum, not a mean
+    lam_min, lam_max = np.linalg.eigvalsh(H)
+    kappa = lam_max / lam_min
+    mu = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    return {
+        "lam_min": float(lam_min), "lam_max": float(lam_max), "kappa": float(kappa),
+        "eta_plain": float(2 / (lam_min + lam_max)), "shrink_plain": float((kappa - 1) / (kappa + 1)),
+        "eta_heavy": float(4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2), "mu_heavy": float(mu),
+        "shrink_heavy": float(np.sqrt(mu)),
+    }
+
+
+def valley_path(lr: float, momentum: float = 0.0, tol: float = TOLERANCE, max_steps: int = 10_000) -> np.ndarray:
+    """(m, c) after every step of SGD from chapter 5's start, until within ``tol`` of the minimum (relative)."""
+    X, y = noisy_line(100, seed=0)
+    best = np.array(least_squares(X, y))
+    mc = Parameter(np.random.default_rng(0).random(2))  # chapter 5's start: fit_line's seed=0
+    optimizer = SGD([mc], lr=lr, momentum=momentum)
+    path = [mc.data.copy()]
+    start = np.linalg.norm(mc.data - best)
+    while np.linalg.norm(mc.data - best) > tol * start and len(path) <= max_steps:
+        optimizer.zero_grad()
+        mc.grad[...] = gradient(*mc.data, X, y)
+        optimizer.step()
+        path.append(mc.data.copy())
+    return np.array(path)
+
+
+def distances(path: np.ndarray) -> np.ndarray:
+    """The distance of every point of a path from the least-squares (m, c)."""
+    X, y = noisy_line(100, seed=0)
+    return np.linalg.norm(path - np.array(least_squares(X, y)), axis=1)
+
+
+@figure("ch09-momentum-valley.svg")
+def momentum_valley() -> Figure:
+    """Plain descent and momentum at their best settings on chapter 5's contour plot, and their distances."""
+    s = valley_settings()
+    runs = {
+        "plain": (valley_path(s["eta_plain"]), s["shrink_plain"], COLOURS["SGD"], "o-"),
+        "momentum": (valley_path(s["eta_heavy"], s["mu_heavy"]), s["shrink_heavy"], COLOURS["momentum"], "s-"),
+    }
+    shown = 12  # steps drawn on the contours; the distances below show them all
+    fig = Figure(figsize=(5.2, 7.2), layout="constrained")
+    axes = fig.subplot_mosaic([["plain", "momentum"], ["distance", "distance"]], height_ratios=[1, 1.05])
+    for name, (path, _, colour, style) in runs.items():
+        ax = axes[name]
+        draw_bowl(ax, m_range=(-2.0, 9.5), c_range=(-1.5, 7.8))
+        ax.plot(path[: shown + 1, 0], path[: shown + 1, 1], style, color=colour, ms=3.5, lw=1.1)
+        ax.annotate("start", path[0], xytext=(4, -13), textcoords="offset points", fontsize=11)
+        ax.set_title(f"{name}: first {shown} steps", fontsize=12, color=INK)
+    axes["momentum"].set_ylabel("")
+    bottom = axes["distance"]
+    start = distances(runs["plain"][0])[0]
+    for name, (path, shrink, colour, style) in runs.items():
+        d = distances(path)
+        k = np.arange(len(d))
+        bottom.semilogy(k, d, style, color=colour, ms=3, lw=1, label=f"{name}: {len(d) - 1} steps")
+        bottom.semilogy(k, d[0] * shrink**k, "--", color=colour, lw=1.3, label=f"{d[0]:.1f} × {shrink:.3f}$^k$")
+    bottom.axhline(TOLERANCE * start, color=GREY, lw=1, ls=":")
+    bottom.text(40, TOLERANCE * start / 2.5, "tolerance: $10^{-6}$ × start", fontsize=11, color=GREY, va="top")
+    bottom.set_xlabel("step $k$")
+    bottom.set_ylabel("distance from the minimum")
+    bottom.set_title("Distance left after each step", fontsize=12)
+    bottom.legend(loc="upper right", fontsize=10)
+    for ax in axes.values():
+        ax.xaxis.label.set_size(11)
+        ax.yaxis.label.set_size(11)
+        ax.tick_params(labelsize=10)
+    return fig
+
+
+# --- The gradient of softmax cross-entropy --------------------------------------
+
+#: One sample: three scores, and the right class is 1 (exercise 4's sample).
+SAMPLE_SCORES, SAMPLE_LABEL = np.array([2.0, -1.0, 0.5]), 1
+
+
+def softmax_gradient_sample() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(p, onehot, grad)`` for the chapter's sample: ``grad`` is ``SoftmaxCrossEntropy().backward()``."""
+    ce = SoftmaxCrossEntropy()
+    ce(SAMPLE_SCORES[None, :], np.array([SAMPLE_LABEL]))
+    grad = ce.backward()[0]  # N = 1: p - onehot
+    p = softmax(SAMPLE_SCORES[None, :])[0]
+    onehot = np.eye(len(SAMPLE_SCORES))[SAMPLE_LABEL]
+    return p, onehot, grad
+
+
+@figure("ch09-softmax-gradient.svg")
+def softmax_gradient() -> Figure:
+    """Bars of p, onehot(y) and their difference, the gradient of the loss, for one sample."""
+    p, onehot, grad = softmax_gradient_sample()
+    classes = np.arange(len(p))
+    fig = Figure(figsize=(4.8, 3.7), layout="constrained")
+    ax = fig.subplots()
+    width = 0.27
+    bars = [
+        (p, "$p$ = softmax(z)", SERIES[0], None),
+        (onehot, "onehot(y)", SERIES[4], "//"),
+        (grad, "$p$ − onehot(y) = ∂ℓ/∂z", SERIES[1], None),
+    ]
+    for i, (values, label, colour, hatch) in enumerate(bars):
+        xs = classes + (i - 1) * width
+        ax.bar(xs, values, width, color=colour, hatch=hatch, edgecolor=INK if hatch else colour,
+               linewidth=0.6, label=label)
+        if i == 2:
+            for x, v in zip(xs, values):
+                ax.text(x, v + (0.04 if v >= 0 else -0.04), _minus(v), ha="center",
+                        va="bottom" if v >= 0 else "top", fontsize=11, color=INK)
+    ax.axhline(0, color=INK, lw=0.8)
+    ax.set_xticks(classes, [f"class {k}" + (" (right)" if k == SAMPLE_LABEL else "") for k in classes],
+                  fontsize=11)
+    ax.set_ylim(-1.25, 1.3)
+    ax.set_ylabel("value", fontsize=11)
+    ax.tick_params(axis="y", labelsize=10)
+    scores = ", ".join(f"{v:g}".replace("-", "−") for v in SAMPLE_SCORES)
+    ax.set_title(f"One sample: z = ({scores}), y = {SAMPLE_LABEL}", fontsize=12)
+    ax.legend(loc="lower left", fontsize=10)
     return fig
