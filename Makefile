@@ -18,7 +18,7 @@ pathlib.Path(sysconfig.get_paths()["purelib"], "booktools.pth").write_text(str(p
 endef
 export BOOKTOOLS_PTH
 
-.PHONY: serve site test doctest-update lock clean help test-oldest
+.PHONY: serve site test doctest-update lock clean help test-oldest mutation
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,12 +44,19 @@ doctest-update: $(STAMP)  ## rewrite the expected outputs in docs/ from the curr
 	$(BIN)/python -m pytest docs tests/test_seed_values.py -q
 
 lock: $(STAMP)  ## re-resolve requirements/lock.txt from pyproject.toml, for every Python from 3.10 on
-	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --extra dev \
+	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --extra dev --extra mutation \
 	  --universal --python-version 3.10 --generate-hashes --quiet \
 	  -o requirements/lock.txt
 
+# One core module at a time, each against its own test file ([tool.mutmut] and
+# [tool.backprop.mutation.modules] in pyproject.toml); MUTATION_JOBS workers.
+MUTATION_JOBS ?= 2
+
+mutation: $(STAMP)  ## mutation-test the core modules (mutmut, several minutes each); scores in mutation/results.txt
+	$(BIN)/python mutation/run.py --max-children $(MUTATION_JOBS) $(MODULES)
+
 clean:  ## remove the virtual environment, the built site and caches
-	rm -rf $(VENV) site .cache .pytest_cache .hypothesis
+	rm -rf $(VENV) site .cache .pytest_cache .hypothesis mutants mutation/work
 
 # The oldest NumPy that pyproject.toml allows (numpy>=1.26), without the lock:
 # unit, property and doctests only (no site build, no browser), in .venv-oldest.

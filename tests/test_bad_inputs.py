@@ -110,7 +110,7 @@ CATALOGUE = [
     ("digits missing file", lambda: digits_module.load_digits(path="no/such/digits.csv.gz"), FileNotFoundError, "digits"),
     ("train_test_split fraction 1.5", lambda: digits_module.train_test_split(X3, Y3, test_fraction=1.5), ValueError, "test_fraction"),
     ("gradcheck non-finite input", lambda: gradcheck.gradcheck(_model(), np.array([[math.nan, 1.0]])), ValueError, "x"),
-    # no silent wrong answer (issue 16)
+    # no silent wrong answer: module reuse, in-place edits, inputs that are not real numbers, NaN
     ("one ReLU object in two places", lambda: (lambda r: nn.Sequential(nn.Linear(2, 2), r, nn.Linear(2, 2), r))(nn.ReLU()), ValueError, "layer 3 is the same ReLU() object as layer 1"),
     ("one Linear applied twice", lambda: (lambda l: nn.Sequential(l, nn.Tanh(), l))(nn.Linear(2, 2)), ValueError, "layer 2 is the same Linear(2, 2)"),
     ("one parameter twice in an optimizer", lambda: (lambda ps: optim.SGD(ps + ps[:1], lr=0.1))(_model().parameters()), ValueError, "parameters 0 and 4 are the same"),
@@ -132,6 +132,63 @@ CATALOGUE = [
     ("read-only parameter in an optimizer", lambda: optim.SGD([_read_only_parameter()]), ValueError, "read-only"),
     ("two-layer network with three weights", lambda: twolayer.forward((0.5, 0.5, 0.5), 1.0), TypeError, "four numbers"),
     ("train_digits for zero epochs", lambda: _train_digits(epochs=0), ValueError, "epochs must be a positive integer"),
+    # found by tests/test_fuzz.py: integers too large for a float or an array
+    ("derivative at an integer too large for a float", lambda: calculus.derivative(math.sin, 10**400), ValueError, "x must be a finite number"),
+    ("learning rate too large for a float", lambda: optim.SGD(_model().parameters(), lr=10**400), ValueError, "lr must be a finite number"),
+    ("Value of an integer too large for a float", lambda: engine.Value(10**400), ValueError, "Value data must be a finite number"),
+    ("more points than an array can hold", lambda: noisy_line(10**30), ValueError, "n must be at most 9223372036854775807"),
+    ("spiral with more arms than points", lambda: shapes.spiral(3, classes=2**62), ValueError, "classes must be at most n=3"),
+    # found by tests/test_fuzz.py: data that was converted instead of refused
+    ("fit_line with complex data", lambda: descent.fit_line([1.0, 2.0], np.array([1 + 1j, 2.0])), TypeError, "y must contain only real numbers"),
+    ("least_squares with boolean data", lambda: descent.least_squares([True, False], [1.0, 2.0]), TypeError, "X must contain only real numbers"),
+    ("least_squares with ragged data", lambda: descent.least_squares([[1.0, 2.0], [3.0]], [1.0, 2.0]), TypeError, "X must contain only real numbers"),
+    ("fit_line start that mixes an array and a number", lambda: descent.fit_line(X3, Y3, start=(np.array([1.0, 2.0]), 0.0)), ValueError, "start must be a pair"),
+    ("two-layer training data of booleans", lambda: twolayer.train([True, False], [1.0, 2.0]), TypeError, "X must be an array of numbers"),
+    ("train_test_split of single values", lambda: digits_module.train_test_split(3, 4), ValueError, "X must hold one row per sample"),
+    # found by tests/test_fuzz.py: derivatives that were silently wrong or unnamed errors
+    ("complex step of an f that is not real on reals", lambda: calculus.derivative(lambda x: 1j + x, 1.0, method="complex"), ValueError, "real on real numbers"),
+    ("complex step of a real-only f", lambda: calculus.derivative(math.sin, 1.0, method="complex"), TypeError, "method='complex' needs an f that accepts complex numbers"),
+    ("derivative with a subnormal step", lambda: calculus.derivative(math.cos, 1.0, method="complex", h=5e-324), ValueError, "h must be at least"),
+    ("central difference where f is undefined", lambda: calculus.derivative(math.log, -1.0, method="central"), ValueError, "f cannot be evaluated next to x=-1.0"),
+    # found by tests/test_fuzz.py: results that overflowed to infinity
+    ("error of a line that overflows", lambda: descent.error(1e300, 0.0, [1e300], [0.0]), ValueError, "the error overflows a float"),
+    ("gradient that overflows", lambda: descent.gradient(1e300, 0.0, [1e300], [0.0]), ValueError, "dE_dm overflows a float"),
+    ("noise that overflows the points", lambda: shapes.xor(5, noise=1e308), ValueError, "noise=1e+308 is too large"),
+    ("slope that overflows the line", lambda: noisy_line(5, slope=1e308, x_max=1e308), ValueError, "slope, intercept, noise or x_max is too large"),
+    ("spiral turns that overflow the angle", lambda: shapes.spiral(6, turns=1e308), ValueError, "turns=1e+308"),
+    ("MSELoss that overflows", lambda: losses.MSELoss()(np.array([[1e300]]), np.array([[-1e300]])), ValueError, "MSELoss: prediction and target are too far apart"),
+    ("cross-entropy that overflows", lambda: losses.SoftmaxCrossEntropy()(np.array([[1e308, -1e308]]), np.array([1])), ValueError, "SoftmaxCrossEntropy: the scores are too far apart"),
+    ("log_softmax below the smallest float", lambda: losses.log_softmax(np.array([[1e308, -1e308]])), ValueError, "log_softmax: the scores z are too far apart"),
+    ("Linear output that overflows", lambda: _linear_overflow(), ValueError, "Linear(2, 1): the output is not finite"),
+    ("Linear gradient that overflows", lambda: _linear_backward_overflow(), ValueError, "Linear(1, 1): a gradient overflows"),
+    ("backward through a refused forward pass", lambda: _backward_after_overflow(), RuntimeError, "backward() was called before forward()"),
+    ("squared error that overflows", lambda: twolayer.sq_error(1e300, -1e300), ValueError, "overflows a float"),
+    ("as_line that overflows", lambda: twolayer.as_line((1e200, 0.0, 1e200, 0.0)), ValueError, "the slope or the intercept overflows"),
+    ("optimizer step with a NaN gradient", lambda: _nan_step(), ValueError, ".grad must be finite"),
+    # found by tests/test_fuzz.py: errors that named nothing the user wrote, or came too late
+    ("digits path that is a number", lambda: digits_module.load_digits(path=3), TypeError, "path must be a file path"),
+    ("digits path that is a folder", lambda: digits_module.load_digits(path="."), FileNotFoundError, "is not a file"),
+    ("train_digits with an on_epoch that is not callable", lambda: _train_digits(epochs=1, hidden=2, on_epoch="print"), TypeError, "on_epoch must be a function"),
+    ("zero_grad of a number", lambda: engine.zero_grad(3), TypeError, "values must be a Value or a list of Values"),
+    ("zero_grad refused as a whole", lambda: _zero_grad_partly_bad(), TypeError, "values[1] must be a Value"),
+    ("accuracy with a label no score can match", lambda: losses.accuracy(np.zeros((2, 3)), np.array([0, -1])), ValueError, "labels must be integers in [0, 3)"),
+    ("Parameter with a name that is not a string", lambda: nn.Parameter(np.zeros(2), name=3), TypeError, "name must be a string"),
+    ("init_std of zero inputs", lambda: nn.init_std("he", 0, 10), ValueError, "in_features must be a positive integer"),
+    ("Sequential given a layer class", lambda: nn.Sequential(nn.Linear(2, 2), nn.ReLU), TypeError, "layer 1 of Sequential must be a layer object, got the class ReLU"),
+    ("fit with the model class", lambda: nn.fit(nn.Sequential, losses.MSELoss(), optim.SGD(_model().parameters()), X3, Y3), TypeError, "got the class Sequential: call it"),
+    ("relative_error of arrays of different sizes", lambda: gradcheck.relative_error(np.ones(1), np.ones(3)), ValueError, "analytic and numeric must hold as many numbers"),
+    ("relative_error of complex numbers", lambda: gradcheck.relative_error(np.ones(2) * 1j, np.ones(2)), TypeError, "analytic must hold real numbers"),
+    ("verdict of None", lambda: gradcheck.verdict(None), TypeError, "error must be a real number"),
+    ("report.ok with a NaN tolerance", lambda: gradcheck.gradcheck(nn.Linear(1, 1, rng=0), np.ones((1, 1))).ok(math.nan), ValueError, "tol must be a finite number"),
+    ("gradcheck with a string seed", lambda: gradcheck.gradcheck(_model(), np.ones((1, 2)), seed="a"), TypeError, "seed must be"),
+    ("gradcheck with a string loss", lambda: gradcheck.gradcheck(_model(), np.ones((1, 2)), loss="mse", target=np.ones((1, 1))), TypeError, "loss must be a loss object"),
+    ("gradcheck refused before any gradient changed", lambda: _gradcheck_refused_keeps_grads(), ValueError, "expected an input of shape (N, 2)"),
+    ("neuron of strings", lambda: twolayer.neuron("a", "b", 2), TypeError, "w must be a real number"),
+    ("neuron of arrays that do not combine", lambda: twolayer.neuron([1.0, 2.0], 0.0, [1.0, 2.0, 3.0]), ValueError, "the shapes of w (2,), b (), x (3,)"),
+    ("forward with a string input", lambda: twolayer.forward(twolayer.START, "a"), TypeError, "x must be a real number"),
+    ("forward with a NaN input", lambda: twolayer.forward(twolayer.START, math.nan), ValueError, "x must be a finite number"),
+    ("error with a string target", lambda: twolayer.error(0.5, 0.5, 0.5, 0.5, 1.0, "a"), TypeError, "y must be a real number"),
+    ("grad_numeric with a loss that is not a function", lambda: twolayer.grad_numeric(twolayer.START, 1.0, 1.0, loss=3), TypeError, "loss must be a function"),
 ]
 
 
@@ -145,6 +202,70 @@ def _train_digits(**kwargs):
     from backprop.digits import train_digits
 
     return train_digits(**kwargs)
+
+
+def _linear_overflow():
+    """Refused, and the backward pass still belongs to the last good batch."""
+    layer = nn.Linear(2, 1, rng=0)
+    layer.weight.data[...] = 1.0
+    layer(np.array([[1.0, 2.0]]))
+    try:
+        layer(np.array([[1e308, 1e308]]))
+    finally:
+        layer.backward(np.ones((1, 1)))
+        assert layer.weight.grad.ravel().tolist() == [1.0, 2.0]
+
+
+def _linear_backward_overflow():
+    """Refused, and .grad as it was."""
+    layer = nn.Linear(1, 1, rng=0)
+    layer(np.array([[1e300]]))
+    try:
+        layer.backward(np.array([[1e300]]))
+    finally:
+        assert layer.weight.grad.tolist() == [[0.0]] and layer.bias.grad.tolist() == [0.0]
+
+
+def _backward_after_overflow():
+    """A model whose forward pass overflowed holds that batch: no backward through it."""
+    model = nn.Sequential(nn.Linear(1, 1, rng=0))
+    model[0].weight.data[...] = 1e300
+    model(np.array([[1.0]]))
+    with pytest.raises(ValueError, match="the output is not finite"):
+        model(np.array([[1e10]]))
+    model.backward(np.ones((1, 1)))
+
+
+def _nan_step():
+    """Refused before any parameter moves."""
+    model = _model()
+    optimizer = optim.Adam(model.parameters())
+    before = [p.data.copy() for p in model.parameters()]
+    model.parameters()[-1].grad[0] = math.nan
+    try:
+        optimizer.step()
+    finally:
+        assert optimizer.t == 0 and all(np.array_equal(b, p.data) for b, p in zip(before, model.parameters()))
+
+
+def _zero_grad_partly_bad():
+    """Refused as a whole: no gradient is cleared."""
+    v = engine.Value(2.0)
+    (v * v).backward()
+    try:
+        engine.zero_grad([v, "w"])
+    finally:
+        assert v.grad == 4.0
+
+
+def _gradcheck_refused_keeps_grads():
+    model = _model()
+    for p in model.parameters():
+        p.grad[...] = 1.0
+    try:
+        gradcheck.gradcheck(model, np.ones((1, 3)))
+    finally:
+        assert all((p.grad == 1.0).all() for p in model.parameters())
 
 
 @pytest.mark.parametrize("call, error, words", [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])

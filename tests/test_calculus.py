@@ -170,3 +170,47 @@ def test_the_bare_central_difference_evaluates_f_only_beside_x():
     calls.clear()
     derivative(f, 1.0, method="forward")
     assert calls.count(1.0) == 1  # f(x) once, shared by the check and the formula
+
+
+# ------------------------------------ pinned by mutation testing (make mutation)
+
+
+def _cube(x):
+    return x * x * x
+
+
+def test_h_and_method_change_the_result_as_their_formulas_say():
+    assert derivative(_cube, 2.0, method="central", h=0.5) == 12.25      # (2.5**3 - 1.5**3) / 1
+    assert derivative(_cube, 2.0, method="forward", h=0.5) == 15.25      # (2.5**3 - 2**3) / 0.5
+    assert derivative(_cube, 2.0, method="complex", h=1e-3) == pytest.approx(12.0 - 1e-6, abs=1e-12)
+    assert partial(lambda a, b: _cube(a) + b, 0, 2.0, 7.0, method="central", h=0.5) == 12.25
+    assert partial(lambda a, b: _cube(a) + b, 0, 2.0, 7.0, method="forward", h=0.5) == 15.25
+    assert partial(lambda a, b: _cube(a) * b, 0, 2.0, 1.0, h=0.5) == derivative(_cube, 2.0, h=0.5)
+    assert derivative(math.sin, 1.0, h=3.0) != derivative(math.sin, 1.0)
+
+
+@pytest.mark.parametrize("x", [0.5, 0.25, -0.75, 3.0])
+def test_the_default_steps_are_scaled_to_x(x):
+    h = 6.055454452393343e-06 * max(1.0, abs(x))
+    assert derivative(_cube, x, method="central") == (_cube(x + h) - _cube(x - h)) / ((x + h) - (x - h))
+    h = math.sqrt(float(np.finfo(float).eps)) * max(1.0, abs(x))
+    assert derivative(_cube, x, method="forward") == (_cube(x + h) - _cube(x)) / ((x + h) - x)
+    assert derivative(_cube, x, method="complex") == pytest.approx(3 * x * x, rel=1e-14)
+
+
+def test_an_unknown_method_lists_the_methods():
+    with pytest.raises(ValueError) as info:
+        derivative(_cube, 1.0, method="x")
+    assert str(info.value) == "method must be one of 'richardson', 'central', 'forward', 'complex', got 'x'"
+
+
+def test_partial_says_when_no_arguments_were_given():
+    with pytest.raises(IndexError) as info:
+        partial(_cube, 0)
+    assert str(info.value) == "i must be a position in args, 0 <= i < 0, got 0 (no arguments were given after i)"
+    with pytest.raises(IndexError) as info:
+        partial(_cube, 1, 2.0)
+    assert str(info.value) == "i must be a position in args, 0 <= i < 1, got 1"
+    with pytest.raises(TypeError) as info:
+        partial(_cube, 0.0, 2.0)
+    assert str(info.value) == "i must be an integer position, got float 0.0"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 
 import numpy as np
@@ -156,7 +157,7 @@ def test_leaf_gradients_accumulate_until_zero_grad():
 
 
 def test_two_outputs_sharing_a_leaf_add_up():
-    # The issue's example: w feeds two outputs, each back-propagated once.
+    # w feeds two outputs, each back-propagated once: the leaf collects both.
     w = Value(1.5)
     (w * 1.0).backward()
     (w * 2.0).backward()
@@ -402,3 +403,143 @@ def test_random_expressions_backward_is_repeatable(expr, point):
     zero_grad(leaves)
     y.backward()
     assert [v.grad for v in leaves] == first  # cleared, the same gradients again
+
+
+# ------------------------------------ pinned by mutation testing (make mutation)
+
+
+@pytest.mark.parametrize(
+    ("make", "op"),
+    [
+        (lambda a, b: a + b, "+"),
+        (lambda a, b: a - b, "-"),
+        (lambda a, b: a * b, "*"),
+        (lambda a, b: a / b, "/"),
+        (lambda a, b: 2.0 * a, "*"),
+        (lambda a, b: 2.0 / a, "/"),
+        (lambda a, b: 2.0 - a, "-"),
+        (lambda a, b: 2.0 + a, "+"),
+        (lambda a, b: a**2, "**2"),
+        (lambda a, b: a**0.5, "**0.5"),
+        (lambda a, b: -a, "neg"),
+        (lambda a, b: a.relu(), "relu"),
+        (lambda a, b: a.tanh(), "tanh"),
+        (lambda a, b: a.exp(), "exp"),
+        (lambda a, b: a.log(), "log"),
+        (lambda a, b: a.sigmoid(), "sigmoid"),
+    ],
+)
+def test_each_node_records_its_operation(make, op):
+    """The operation's name is what chapter 7's graph drawings print for a node."""
+    assert make(Value(1.5), Value(-0.5))._op == op
+
+
+def test_a_leaf_has_no_operation_and_an_empty_label():
+    v = Value(1.0)
+    assert v._op == ""
+    assert v.label == ""
+    assert Value(1.0, label="w").label == "w"
+    assert (v + v).label == ""
+
+
+@pytest.mark.parametrize(
+    ("expression", "op"),
+    [
+        (lambda v: v + "x", "+"),
+        (lambda v: v - "x", "-"),
+        (lambda v: v * "x", "*"),
+        (lambda v: v / "x", "/"),
+        (lambda v: "x" + v, "+"),
+        (lambda v: "x" - v, "-"),
+        (lambda v: "x" * v, "*"),
+        (lambda v: "x" / v, "/"),
+    ],
+)
+def test_an_operand_error_names_the_operator(expression, op):
+    with pytest.raises(TypeError, match=rf"^the other operand of '{re.escape(op)}' must be a Value or a real number, got str 'x'$"):
+        expression(Value(2.0))
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/"])
+def test_a_non_finite_operand_error_names_the_operator(op):
+    with pytest.raises(ValueError, match=rf"^the other operand of '{re.escape(op)}' must be a finite number, got nan$"):
+        {"+": lambda v: v + math.nan, "-": lambda v: v - math.nan,
+         "*": lambda v: v * math.nan, "/": lambda v: v / math.nan}[op](Value(2.0))
+
+
+def test_a_non_finite_float_is_named_in_the_error():
+    for bad in (math.nan, math.inf, -math.inf, np.float64("nan")):
+        with pytest.raises(ValueError, match=rf"^Value data must be a finite number, got {re.escape(repr(float(bad)))}$"):
+            Value(bad)
+
+
+def test_the_error_for_an_overflowing_result_names_the_operation():
+    with pytest.raises(ValueError, match=r"^the result of '\*' on 1e\+300, 1e\+300 is not a finite number \(got inf\)$"):
+        Value(1e300) * Value(1e300)
+
+
+def test_the_error_for_a_value_exponent_says_what_to_write():
+    with pytest.raises(TypeError) as info:
+        Value(2.0) ** Value(3.0)
+    assert str(info.value) == (
+        "the exponent of ** must be a number, not a Value "
+        "(for a Value exponent write (exponent * base.log()).exp())"
+    )
+
+
+def test_the_error_for_an_infinite_slope_explains_it():
+    x = Value(0.0)
+    with pytest.raises(ValueError) as info:
+        (x**0.5).backward()
+    assert str(info.value) == (
+        "the gradient with respect to Value(data=0.0, grad=inf) is not finite: an operation "
+        "using it has no finite derivative here (for example x ** 0.5 at x = 0)"
+    )
+
+
+@pytest.mark.parametrize(("x", "n", "data", "grad"), [
+    (0.0, 0, 1.0, 0.0),     # 0 ** 0 is 1, a constant: no ZeroDivisionError, slope 0
+    (2.0, 0, 1.0, 0.0),
+    (-3.0, 0.0, 1.0, 0.0),
+    (2.0, 1, 2.0, 1.0),     # x ** 1 is x: slope 1
+    (0.0, 1, 0.0, 1.0),
+    (-3.0, 1.0, -3.0, 1.0),
+    (0.0, 2, 0.0, 0.0),
+])
+def test_pow_with_exponents_zero_and_one(x, n, data, grad):
+    v = Value(x)
+    y = v**n
+    assert y.data == data
+    y.backward()
+    assert v.grad == grad
+
+
+@pytest.mark.parametrize(("x", "data", "grad"), [
+    (0.5, 0.5, 1.0),        # between 0 and 1: the identity, slope 1
+    (0.999, 0.999, 1.0),
+    (1.0, 1.0, 1.0),
+    (0.0, 0.0, 0.0),
+    (-0.5, 0.0, 0.0),
+])
+def test_relu_between_zero_and_one(x, data, grad):
+    v = Value(x)
+    y = v.relu()
+    assert y.data == data
+    y.backward()
+    assert v.grad == grad
+
+
+def test_relu_of_negative_zero_is_positive_zero():
+    assert repr(Value(-0.0).relu()) == "Value(data=0.0, grad=0.0)"
+
+
+@pytest.mark.parametrize("x", [0.0, 0.3, 0.9, 1.0, 2.5, 40.0])
+def test_sigmoid_of_a_non_negative_number_is_one_over_one_plus_exp_minus_x(x):
+    """For x >= 0 the sigmoid is computed as 1 / (1 + exp(-x)), bit for bit."""
+    assert Value(x).sigmoid().data == 1.0 / (1.0 + math.exp(-x))
+
+
+@pytest.mark.parametrize("x", [-0.3, -0.9, -2.5, -40.0, -800.0])
+def test_sigmoid_of_a_negative_number_is_exp_x_over_one_plus_exp_x(x):
+    z = math.exp(x)
+    assert Value(x).sigmoid().data == z / (1.0 + z)

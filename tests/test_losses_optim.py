@@ -192,3 +192,157 @@ def test_updates_are_in_place():
 def test_optimizer_errors(make, match):
     with pytest.raises((TypeError, ValueError), match=match):
         make([param([1.0], [1.0])])
+
+
+# ------------------------------------ pinned by mutation testing (make mutation)
+
+
+def test_log_softmax_works_along_the_last_axis_of_any_shape():
+    z = np.arange(24.0).reshape(2, 3, 4) / 7
+    expected = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    np.testing.assert_allclose(log_softmax(z), expected, rtol=1e-12)
+    np.testing.assert_allclose(log_softmax(np.array([1.0, 2.0])), [-1.3132616875182228, -0.3132616875182228])
+    assert log_softmax(np.zeros((0, 3))).shape == (0, 3)
+    assert log_softmax(np.array([[5.0], [-2.0]])).tolist() == [[0.0], [0.0]]
+
+
+@pytest.mark.parametrize("z", [np.float64(1.0), np.zeros((2, 0))])
+def test_log_softmax_needs_one_score_along_the_last_axis(z):
+    with pytest.raises(ValueError) as info:
+        log_softmax(z)
+    assert str(info.value) == f"z must hold at least one score along its last axis, got shape {z.shape}"
+
+
+def test_log_softmax_names_z_in_a_type_error():
+    with pytest.raises(TypeError, match=r"^z must hold real numbers"):
+        log_softmax(np.array(["a"]))
+
+
+def test_accuracy_with_one_class_and_with_none():
+    assert accuracy(np.zeros((3, 1)), np.zeros(3, dtype=int)) == 1.0
+    with pytest.raises(ValueError) as info:
+        accuracy(np.zeros((2, 0)), np.zeros(2, dtype=int))
+    assert str(info.value) == "scores must hold at least one sample and one class, got shape (2, 0)"
+
+
+def test_loss_messages_name_the_loss_and_argument():
+    assert repr(MSELoss()) == "MSELoss()"
+    assert repr(SoftmaxCrossEntropy()) == "SoftmaxCrossEntropy()"
+    with pytest.raises(RuntimeError) as info:
+        MSELoss().backward()
+    assert str(info.value) == "MSELoss: backward() was called before the loss was computed"
+    with pytest.raises(RuntimeError) as info:
+        SoftmaxCrossEntropy().backward()
+    assert str(info.value) == "SoftmaxCrossEntropy: backward() was called before the loss was computed"
+    with pytest.raises(TypeError, match=r"^MSELoss: target must hold real numbers"):
+        MSELoss()(np.zeros((2, 1)), np.array([["a"], ["b"]]))
+    with pytest.raises(TypeError, match=r"^SoftmaxCrossEntropy: labels must be integer class labels, got dtype float64$"):
+        SoftmaxCrossEntropy()(np.zeros((2, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"^scores must be a batch of shape \(N, outputs\) with N >= 1 and outputs >= 1, got \(0, 2\)$"):
+        SoftmaxCrossEntropy()(np.zeros((0, 2)), np.zeros(0, dtype=int))
+
+
+def _param(shape=(2,)):
+    return Parameter(np.ones(shape))
+
+
+def test_optimizer_defaults():
+    p = _param()
+    assert repr(SGD([p])) == "SGD(lr=0.01, momentum=0.0)"
+    assert repr(Adam([p])) == "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08)"
+    assert SGD([p])._velocity == []   # no momentum: no velocity kept
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda p: SGD([p], lr=0), ValueError, "lr must be positive, got 0.0"),
+    (lambda p: SGD([p], lr="x"), TypeError, "lr must be a real number, got str 'x'"),
+    (lambda p: SGD([p], momentum=-0.1), ValueError, "momentum must be in [0.0, 1.0), got -0.1"),
+    (lambda p: SGD([p], momentum=1.0), ValueError, "momentum must be in [0.0, 1.0), got 1.0"),
+    (lambda p: Adam([p], betas=(-0.1, 0.9)), ValueError, "betas[0] must be in [0.0, 1.0), got -0.1"),
+    (lambda p: Adam([p], betas=(1.0, 0.9)), ValueError, "betas[0] must be in [0.0, 1.0), got 1.0"),
+    (lambda p: Adam([p], betas=(1.5, 0.9)), ValueError, "betas[0] must be in [0.0, 1.0), got 1.5"),
+    (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, "betas[1] must be in [0.0, 1.0), got 1.0"),
+    (lambda p: Adam([p], betas=(0.9, -0.5)), ValueError, "betas[1] must be in [0.0, 1.0), got -0.5"),
+    (lambda p: Adam([p], eps=0.0), ValueError, "eps must be positive, got 0.0"),
+])
+def test_optimizer_hyperparameters_are_checked_on_both_sides(make, error, message):
+    with pytest.raises(error) as info:
+        make(_param())
+    assert str(info.value) == message
+
+
+def test_zero_is_allowed_for_momentum_and_both_betas():
+    p = _param()
+    assert SGD([p], momentum=0.0).momentum == 0.0
+    adam = Adam([p], betas=(0.0, 0.0))
+    assert (adam.beta1, adam.beta2) == (0.0, 0.0)
+
+
+class _Model:
+    def parameters(self):
+        return []
+
+
+class _DataOnly:
+    def __init__(self):
+        self.data = np.zeros(2)
+
+
+class _GradOnly:
+    def __init__(self):
+        self.grad = np.zeros(2)
+
+
+@pytest.mark.parametrize(("parameters", "error", "message"), [
+    (_Model().parameters, TypeError,
+     "parameters must be a list of parameters, got the method 'parameters': call it, as in SGD(model.parameters())"),
+    (3, TypeError, "parameters must be a list of parameters, such as model.parameters(), got int 3"),
+    ("ab", TypeError, "parameters must be a list of parameters, such as model.parameters(), got str 'ab'"),
+    ([], ValueError, "parameters must be a non-empty list of parameters, got an empty one"),
+    ([_DataOnly()], TypeError, "parameter 0 must have NumPy arrays .data and .grad, got _DataOnly"),
+    ([_GradOnly()], TypeError, "parameter 0 must have NumPy arrays .data and .grad, got _GradOnly"),
+    ([object()], TypeError, "parameter 0 must have NumPy arrays .data and .grad, got object"),
+])
+def test_optimizer_refuses_bad_parameter_lists(parameters, error, message):
+    with pytest.raises(error) as info:
+        SGD(parameters)
+    assert str(info.value) == message
+
+
+def test_optimizer_refuses_read_only_or_integer_data():
+    p = _param()
+    p.data.flags.writeable = False
+    with pytest.raises(ValueError) as info:
+        SGD([p])
+    assert str(info.value) == (
+        "parameter 0: .data must be a writable float array (the optimizer updates it in place), "
+        "got a read-only float64 array"
+    )
+    q = _param()
+    q.data = np.zeros(2, dtype=np.int64)
+    with pytest.raises(ValueError) as info:
+        SGD([q])
+    assert str(info.value) == (
+        "parameter 0: .data must be a writable float array (the optimizer updates it in place), "
+        "got a int64 array"
+    )
+
+
+def test_optimizer_takes_distinct_parameters_and_refuses_one_listed_twice():
+    a, b = _param(), _param()
+    assert SGD([a, b]).parameters == [a, b]
+    with pytest.raises(ValueError) as info:
+        SGD([a, b, a])
+    assert str(info.value) == (
+        f"parameters 0 and 2 are the same {a!r}: it would be updated twice per step; list each parameter once"
+    )
+
+
+def test_zero_grad_sets_every_gradient_to_zero():
+    a, b = _param(), _param((2, 2))
+    a.grad[...] = 3.0
+    b.grad[...] = -1.0
+    for optimizer in (SGD([a, b]), Adam([a, b])):
+        optimizer.zero_grad()
+        assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+        a.grad[...] = 3.0

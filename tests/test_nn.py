@@ -522,3 +522,314 @@ def test_a_model_copies_its_input():
     x[:] = 100.0
     model.backward(np.ones((3, 2)))
     np.testing.assert_array_equal(model[0].weight.grad, expected)
+
+
+# ------------------------------------ pinned by mutation testing (make mutation)
+
+
+class _Recorder:
+    """A model of the reader's own: returns its input, and records every batch it sees."""
+
+    def __init__(self):
+        self.batches = []
+        self.grads = []
+
+    def forward(self, x):
+        self.batches.append(np.array(x))
+        return np.array(x, dtype=float)
+
+    __call__ = forward
+
+    def backward(self, grad_out):
+        self.grads.append(grad_out)
+        return grad_out
+
+    def parameters(self):
+        return []
+
+
+class _MeanLoss:
+    """The mean of the prediction, as a loss; ``inf_at`` makes call number k return ``value``."""
+
+    def __init__(self, inf_at=None, value=np.inf):
+        self.calls, self.inf_at, self.value = 0, inf_at, value
+
+    def __call__(self, prediction, target):
+        self.calls += 1
+        self.shape = prediction.shape
+        if self.calls == self.inf_at:
+            return float(self.value)
+        return float(prediction.mean())
+
+    def backward(self):
+        return np.ones(self.shape)
+
+
+class _NoOptimizer:
+    def __init__(self):
+        self.log = []
+
+    def zero_grad(self):
+        self.log.append("zero_grad")
+
+    def step(self):
+        self.log.append("step")
+
+
+def test_fit_visits_every_sample_once_per_epoch_in_the_seeded_order():
+    X = np.arange(5.0).reshape(5, 1)
+    model, optimizer = _Recorder(), _NoOptimizer()
+    epochs, batches = [], []
+    history = fit(model, _MeanLoss(), optimizer, X, np.zeros(5), epochs=2, batch_size=2, seed=3,
+                  on_epoch=lambda e, loss: epochs.append((e, loss)),
+                  on_batch=lambda b, n: batches.append((b, n)))
+    rng = np.random.default_rng(3)
+    expected = []
+    for _ in range(2):
+        order = rng.permutation(5)
+        expected += [order[0:2], order[2:4], order[4:5]]
+    assert [b[:, 0].tolist() for b in model.batches] == [list(map(float, o)) for o in expected]
+    # the mean loss of an epoch weighs each batch's loss by its size: here the mean of X
+    assert history == [2.0, 2.0]
+    assert epochs == [(1, 2.0), (2, 2.0)]
+    assert batches == [(1, 3), (2, 3), (3, 3)] * 2
+    assert optimizer.log == ["zero_grad", "step"] * 6
+    assert [g.shape for g in model.grads] == [(2, 1), (2, 1), (1, 1)] * 2
+
+
+def test_fit_history_is_the_size_weighted_mean_of_the_batch_losses():
+    X = np.array([[1.0], [2.0], [3.0], [10.0]])
+    history = fit(_Recorder(), _MeanLoss(), _NoOptimizer(), X, np.zeros(4), batch_size=3, seed=0)
+    assert history == [pytest.approx(4.0, abs=1e-12)]   # one epoch by default
+
+
+def test_fit_defaults_one_epoch_batches_of_32_and_seed_0():
+    X = np.arange(40.0).reshape(40, 1)
+    model = _Recorder()
+    assert len(fit(model, _MeanLoss(), _NoOptimizer(), X, np.zeros(40))) == 1
+    assert [len(b) for b in model.batches] == [32, 8]
+    assert model.batches[0][:, 0].tolist() == np.random.default_rng(0).permutation(40)[:32].astype(float).tolist()
+    model = _Recorder()
+    fit(model, _MeanLoss(), _NoOptimizer(), X, np.zeros(40), seed=None)   # None: fresh entropy
+    assert sorted(np.concatenate(model.batches)[:, 0]) == list(np.arange(40.0))
+
+
+def test_fit_accepts_a_single_sample_and_zero_features():
+    model = _Recorder()
+    assert fit(model, _MeanLoss(), _NoOptimizer(), np.array([[4.0]]), np.zeros(1)) == [4.0]
+    fit(_Recorder(), _MeanLoss(inf_at=1, value=0.0), _NoOptimizer(), np.zeros((3, 0)), np.zeros(3))
+
+
+def test_fit_names_the_step_epoch_and_batch_where_the_loss_diverged():
+    X = np.zeros((5, 1))
+    for value in (np.inf, np.nan):
+        with pytest.raises(FloatingPointError) as info:
+            fit(_Recorder(), _MeanLoss(inf_at=5, value=value), _NoOptimizer(), X, np.zeros(5),
+                epochs=3, batch_size=2)
+        assert str(info.value) == (
+            f"the loss became {value} at step 5 (epoch 2, batch 2); the training diverged: "
+            "try a smaller learning rate"
+        )
+        assert info.value.__cause__ is None
+
+
+def test_fit_reports_an_overflow_inside_the_model_without_numpy_warnings():
+    import warnings
+
+    X = np.linspace(-1, 1, 40).reshape(-1, 1) * 100
+    model = Sequential(Linear(1, 8, rng=0), Linear(8, 1, rng=1))
+    with warnings.catch_warnings(), np.errstate(all="warn"):
+        warnings.simplefilter("error")
+        with pytest.raises(FloatingPointError, match=r"^the loss became (inf|nan) at step \d+ ") as info:
+            fit(model, MSELoss(), SGD(model.parameters(), lr=10.0), X, 3 * X, epochs=50, batch_size=10)
+    assert info.value.__cause__ is None or "not finite" in str(info.value.__cause__)
+
+
+def test_fit_reports_a_non_finite_model_output_as_the_cause():
+    model = Sequential(Linear(1, 1, rng=0))
+    model[0].weight.data[...] = 1e308
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="^the loss became inf at step 1 ") as info:
+        fit(model, MSELoss(), SGD(model.parameters()), np.full((2, 1), 10.0), np.zeros((2, 1)))
+    assert str(info.value.__cause__) == (
+        "Sequential(Linear(1, 1)): the output is not finite: a number overflowed inside the model "
+        "(are the weights very large?)"
+    )
+
+
+def _fit_args(**change):
+    model = Linear(2, 1, rng=0)
+    args = dict(model=model, loss=MSELoss(), optimizer=SGD(model.parameters()),
+                X=np.zeros((4, 2)), y=np.zeros((4, 1)))
+    args.update(change)
+    return args
+
+
+class _Callable:
+    def __call__(self, *args):
+        return 0.0
+
+
+class _BackwardOnly:
+    def backward(self):
+        return None
+
+
+@pytest.mark.parametrize(("change", "error", "message"), [
+    ({"model": 3}, TypeError, "model must have forward, backward and parameters methods, got int 3"),
+    ({"loss": MSELoss}, TypeError, "loss must be an object, such as MSELoss(), got the class MSELoss: call it"),
+    ({"optimizer": SGD}, TypeError, "optimizer must be an object, such as SGD(model.parameters()), got the class SGD: call it"),
+    ({"loss": _Callable()}, TypeError, "loss must be a loss object with backward(), such as MSELoss(), got _Callable "),
+    ({"loss": _BackwardOnly()}, TypeError, "loss must be a loss object with backward(), such as MSELoss(), got _BackwardOnly "),
+    ({"optimizer": _BackwardOnly()}, TypeError, "optimizer must have step() and zero_grad(), such as SGD(model.parameters()), got _BackwardOnly "),
+    ({"on_epoch": 1}, TypeError, "on_epoch must be a function or None, got int 1"),
+    ({"on_batch": "x"}, TypeError, "on_batch must be a function or None, got str 'x'"),
+    ({"epochs": 0}, ValueError, "epochs must be a positive integer, got 0"),
+    ({"batch_size": 0}, ValueError, "batch_size must be a positive integer, got 0"),
+    ({"seed": "s"}, TypeError, "seed must be "),
+    ({"X": [["a", "b"]]}, TypeError, "X must hold real numbers"),
+    ({"X": np.zeros(4)}, ValueError, "X must be a batch of shape (N, features) with N >= 1, got (4,)"),
+    ({"X": np.zeros((0, 2)), "y": np.zeros((0, 1))}, ValueError, "X must be a batch of shape (N, features) with N >= 1, got (0, 2)"),
+    ({"y": np.array(["a"] * 4)}, TypeError, "y must hold numbers (integer labels or float targets), got dtype <U1"),
+    ({"y": np.zeros((3, 1))}, ValueError, "y must have one row per sample of X (4), got shape (3, 1)"),
+])
+def test_fit_refuses_bad_arguments_with_a_message_naming_them(change, error, message):
+    args = _fit_args(**change)
+    with pytest.raises(error) as info:
+        fit(**args)
+    assert str(info.value).startswith(message)
+
+
+def test_fit_names_the_column_count_nowhere_in_the_row_check():
+    args = _fit_args(X=np.zeros((4, 2)), y=np.zeros((3, 1)))
+    with pytest.raises(ValueError, match=r"^y must have one row per sample of X \(4\), got shape \(3, 1\)$"):
+        fit(**args)
+    model = Linear(5, 1, rng=0)
+    with pytest.raises(ValueError, match=r"^y must have one row per sample of X \(2\), got shape \(3,\)$"):
+        fit(model, MSELoss(), SGD(model.parameters()), np.zeros((2, 5)), np.zeros(3))
+
+
+def test_fit_refuses_an_optimizer_over_other_parameters():
+    model, other = Linear(2, 1, rng=0), Linear(2, 1, rng=1)
+    with pytest.raises(ValueError) as info:
+        fit(model, MSELoss(), SGD([model.weight, other.bias]), np.zeros((4, 2)), np.zeros((4, 1)))
+    assert str(info.value) == (
+        "optimizer must update this model's parameters: the model has 2, the optimizer holds 2, "
+        "1 of them the model's; build it with SGD(model.parameters())"
+    )
+
+
+def test_fit_accepts_callbacks_that_are_functions():
+    calls = []
+    _args = _fit_args()
+    fit(**_args, on_epoch=lambda *a: calls.append("e"), on_batch=_Callable())
+    assert calls == ["e"]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "message"), [
+    ((0, 2), {}, "in_features must be a positive integer, got 0"),
+    ((2, 0), {}, "out_features must be a positive integer, got 0"),
+    ((2, 2), {"rng": "r"}, "rng must be "),
+])
+def test_linear_names_the_bad_argument(args, kwargs, message):
+    with pytest.raises((TypeError, ValueError)) as info:
+        Linear(*args, **kwargs)
+    assert str(info.value).startswith(message)
+
+
+def test_linear_parameters_are_named_and_float64():
+    layer = Linear(2, 3, rng=0)
+    assert repr(layer.weight) == "Parameter(name='weight', shape=(2, 3))"
+    assert repr(layer.bias) == "Parameter(name='bias', shape=(3,))"
+    assert repr(Parameter(np.zeros(2))) == "Parameter(name='', shape=(2,))"
+    p = Parameter(np.array([1, 2], dtype=np.int64))
+    assert p.data.dtype == np.float64 and p.grad.dtype == np.float64
+    p = Parameter(np.array([1, 2], dtype=np.float32))
+    assert p.data.dtype == np.float64
+
+
+def test_linear_backward_without_input_grad_returns_none():
+    layer = Linear(2, 3, rng=0)
+    layer(np.ones((4, 2)))
+    assert layer.backward(np.ones((4, 3)), input_grad=False) is None
+    assert layer.backward(np.ones((4, 3))).shape == (4, 2)
+
+
+@pytest.mark.parametrize("layer", [ReLU(), Tanh(), Sigmoid()])
+def test_an_activation_names_the_expected_shape(layer):
+    with pytest.raises(ValueError) as info:
+        layer(np.zeros(3))
+    assert str(info.value) == f"{layer!r}: expected an input of shape (N, features), got (3,)"
+
+
+@pytest.mark.parametrize("layer", [Linear(2, 2, rng=0), ReLU(), Tanh(), Sigmoid()])
+def test_backward_before_forward_says_what_to_do(layer):
+    with pytest.raises(RuntimeError) as info:
+        layer.backward(np.zeros((1, 2)))
+    assert str(info.value) == f"{layer!r}: backward() was called before forward(); run the layer on a batch first"
+
+
+def test_relu_kink_pattern_is_none_before_forward():
+    assert ReLU().kink_pattern() is None
+    relu = ReLU()
+    relu(np.array([[-1.0, 0.0, 2.0]]))
+    assert relu.kink_pattern().tolist() == [[False, False, True]]
+
+
+def test_sequential_error_messages_name_the_type():
+    with pytest.raises(TypeError) as info:
+        Sequential(Linear(2, 2, rng=0), 7)
+    assert str(info.value) == "layer 1 of Sequential must have forward, backward and parameters methods, got int 7"
+    relu = ReLU()
+    with pytest.raises(ValueError) as info:
+        Sequential(relu, Linear(2, 2, rng=0), relu)
+    assert str(info.value) == (
+        "Sequential: layer 2 is the same ReLU() object as layer 0; a layer remembers its last input "
+        "for the backward pass, so it cannot be used twice: create a second ReLU "
+        "(to tie weights, share its Parameter objects instead)"
+    )
+
+
+class _Double:
+    """A layer of the reader's own, with the plain contract only (no _forward/_backward)."""
+
+    def forward(self, x):
+        self.seen = x
+        return 2 * x
+
+    def backward(self, grad_out):
+        self.grad_seen = grad_out
+        return 2 * grad_out
+
+    def parameters(self):
+        return []
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_layer_of_the_readers_own_inside_a_model(first):
+    layers = [_Double(), Linear(2, 1, rng=0)] if first else [Linear(2, 2, rng=0), _Double(), Linear(2, 1, rng=1)]
+    model = Sequential(*layers)
+    X = np.array([[1.0, -2.0], [0.5, 3.0]])
+    y = model(X)
+    G = np.array([[1.0], [-1.0]])
+    model.backward(G)
+    double = layers[0] if first else layers[1]
+    assert double.seen.shape == (2, 2) and double.grad_seen.shape == (2, 2)
+    assert gradcheck(Sequential(*layers), X)
+    assert y.shape == (2, 1)
+
+
+def test_a_nested_model_after_the_first_layer_passes_the_gradient_back():
+    inner = Sequential(Tanh(), Linear(3, 1, rng=1))
+    model = Sequential(Linear(2, 3, rng=0), inner)
+    X = np.array([[0.3, -0.2], [1.0, 0.5]])
+    model(X)
+    model.backward(np.ones((2, 1)))
+    assert gradcheck(model, X)
+
+
+def test_a_nested_model_starting_with_a_linear_layer_passes_the_gradient_back():
+    model = Sequential(Linear(2, 3, rng=0), Sequential(Linear(3, 1, rng=1)))
+    X = np.array([[0.3, -0.2], [1.0, 0.5]])
+    model(X)
+    assert model.backward(np.ones((2, 1))).shape == (2, 2)
+    assert gradcheck(model, X)

@@ -22,6 +22,8 @@ import numpy as np
 from backprop._checks import non_negative_int, positive_int, positive_real
 from backprop.digits import DigitsRun, train_digits
 
+__all__ = ["main"]
+
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None]:
     """An ``on_batch`` callback drawing ``[#####.....] 12/45`` on ``stream`` (one line, redrawn)."""

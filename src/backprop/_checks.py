@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,8 @@ def positive_int(value: Any, name: str) -> int:
         raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if value > sys.maxsize:  # no array has more elements, no loop runs that long
+        raise ValueError(f"{name} must be at most {sys.maxsize} (2**63 - 1), got {value!r}")
     return int(value)
 
 
@@ -27,7 +30,10 @@ def finite_real(value: Any, name: str, *, minimum: float | None = None) -> float
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer (or fraction) beyond the largest float
+        raise ValueError(f"{name} must be a finite number, got a {type(value).__name__} too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and value < minimum:
@@ -88,6 +94,18 @@ def real_array(value: Any, name: str, *, finite: bool = True) -> np.ndarray:
     if finite and not np.isfinite(array).all():
         raise NonFiniteError(f"{name} must be finite, but it contains NaN or infinity")
     return array
+
+
+def no_overflow(arrays: tuple[np.ndarray, ...], blame: str) -> tuple[np.ndarray, ...]:
+    """``arrays``, or a NonFiniteError saying that ``blame`` made a number overflow.
+
+    For results computed from finite, checked arguments inside
+    ``np.errstate(over="ignore", invalid="ignore")``: the overflow is reported
+    in words, naming the arguments, instead of by a NumPy warning.
+    """
+    if not all(np.isfinite(array).all() for array in arrays):
+        raise NonFiniteError(f"{blame}: the result overflows a float")
+    return arrays
 
 
 def generator(seed: Any, name: str = "seed", *, allow_none: bool = False) -> np.random.Generator:

@@ -53,6 +53,7 @@ __all__ = ["derivative", "partial", "METHODS"]
 METHODS = ("richardson", "central", "forward", "complex")
 
 _EPS = float(np.finfo(float).eps)
+_TINY = float(np.finfo(float).tiny)
 #: eps ** (1/3), written out so that no platform's cube root changes a digit.
 _CBRT_EPS = 6.055454452393343e-06
 
@@ -91,6 +92,8 @@ def _check_step(h: Any) -> float:
     step = _check_point(h, "h")
     if step <= 0:
         raise ValueError(f"h must be a positive step, got {step!r}")
+    if step < _TINY:  # a subnormal step has lost digits: every quotient by it would too
+        raise ValueError(f"h must be at least {_TINY!r} (the smallest normal float), got {step!r}")
     return step
 
 
@@ -114,8 +117,21 @@ def _value_at(f: Callable[[float], Any], x: float, complex_input: bool = False) 
         if complex_input:  # an f written for the complex step: its value at x + 0i
             value = np.asarray(f(complex(x, 0.0)))
             fx = float(value.real.reshape(())) if value.size == 1 else _as_real(value, f"at x={x!r}")
+            if value.size == 1 and math.isfinite(fx) and value.imag.reshape(()) != 0:
+                # Im f(x + ih) / h is the derivative only for an f that is real on real numbers
+                raise _NoRetry(
+                    f"method='complex' needs an f that is real on real numbers, but f(x + 0i) at "
+                    f"x={x!r} has the imaginary part {float(value.imag.reshape(()))!r}"
+                )
         else:
             fx = _as_real(f(x), f"at x={x!r}")
+    except TypeError as error:
+        if not complex_input:
+            raise
+        raise TypeError(
+            f"method='complex' needs an f that accepts complex numbers, but f(x + 0i) raised "
+            f"TypeError: {error}; use method='richardson' for this f"
+        ) from error
     except (ZeroDivisionError, OverflowError, ValueError) as error:
         if isinstance(error, _NoRetry):
             raise
@@ -189,7 +205,10 @@ def _complex_step(f: Callable[[complex], Any], x: float, h: float | None) -> flo
             f"complex output, but f returned {type(value.item()).__name__}; "
             "use method='richardson' for this f"
         )
-    return float(value.reshape(()).imag) / h
+    imag = float(value.reshape(()).imag)
+    if 0 < abs(imag) < _TINY:  # subnormal: its last digits are gone, and so would be the quotient's
+        raise ValueError(f"h={h!r} is too small for the complex step: Im f(x + ih) = {imag!r} underflows")
+    return imag / h
 
 
 def derivative(
@@ -231,7 +250,13 @@ def derivative(
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     if method == "central":  # the bare formula: two evaluations, at x - h and x + h
-        result = _central(f, x, _CBRT_EPS * max(1.0, abs(x)) if h is None else h)
+        try:
+            result = _central(f, x, _CBRT_EPS * max(1.0, abs(x)) if h is None else h)
+        except (ZeroDivisionError, OverflowError, ValueError) as error:
+            if isinstance(error, _NoRetry):
+                raise
+            raise ValueError(f"f cannot be evaluated next to x={x!r} ({type(error).__name__}: {error}), "
+                             "so method='central' has no derivative there") from error
     else:
         # No derivative where f itself is undefined (1/x at 0): the other
         # methods evaluate f at x first (forward differences need it anyway).

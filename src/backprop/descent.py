@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from backprop._checks import finite_real
+from backprop._checks import NonFiniteError, finite_real, real_array
 from backprop.calculus import partial
 
 __all__ = [
@@ -75,14 +75,16 @@ def _column(values: Any, name: str) -> np.ndarray:
     accepted. Flattening matters: ``x`` of shape ``(n, 1)`` minus ``y`` of
     shape ``(n,)`` would silently broadcast to an ``(n, n)`` table.
     """
-    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence or array of numbers, got {type(values).__name__} {values!r}")
+    try:  # booleans, complex numbers, strings and ragged lists are refused, not converted
+        array = real_array(values, name, finite=False)
+    except TypeError:
+        raise TypeError(f"{name} must contain only real numbers, got {values!r}") from None
+    if array.ndim == 0:
         raise TypeError(
             f"{name} must be a sequence or array of numbers, got {type(values).__name__} {values!r}"
         )
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must contain only real numbers, got {values!r}") from None
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1:
@@ -107,6 +109,13 @@ def _data(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
             f"X and y must have the same length, got {x.size} values in X and {t.size} in y"
         )
     return x, t
+
+
+def _finite(value: float, what: str) -> float:
+    """``value``, or a NonFiniteError: the sums of a line far from the data overflowed."""
+    if not math.isfinite(value):
+        raise NonFiniteError(f"{what} overflows a float ({value!r}): m, c, X or y are too large")
+    return value
 
 
 def _method(method: Any) -> str:
@@ -139,8 +148,9 @@ def error(m: float, c: float, X: ArrayLike, y: ArrayLike) -> float:
     """
     m, c = finite_real(m, "m"), finite_real(c, "c")
     x, t = _data(X, y)
-    e = m * x + c - t
-    return float(np.sum(e * e))
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, in words
+        e = m * x + c - t
+        return _finite(float(np.sum(e * e)), "the error")
 
 
 def gradient(
@@ -173,8 +183,9 @@ def gradient(
     m, c = finite_real(m, "m"), finite_real(c, "c")
     x, t = _data(X, y)
     if _method(method) == "analytic":
-        e = m * x + c - t
-        return 2.0 * float(np.sum(e * x)), 2.0 * float(np.sum(e))
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, in words
+            e = m * x + c - t
+            return _finite(2.0 * float(np.sum(e * x)), "dE_dm"), _finite(2.0 * float(np.sum(e)), "dE_dc")
     if not callable(error_fn):
         raise TypeError(f"error_fn must be a function of (m, c, X, y), got {error_fn!r}")
     return partial(error_fn, 0, m, c, x, t), partial(error_fn, 1, m, c, x, t)
@@ -265,7 +276,11 @@ def _steps(value: Any) -> int:
 
 def _start(start: Any, seed: Any) -> tuple[float, float]:
     if start is not None:
-        if isinstance(start, (str, bytes)) or np.ndim(start) != 1 or len(start) != 2:
+        try:
+            pair = len(start) == 2 and np.ndim(start) == 1
+        except (TypeError, ValueError):  # no length, or a ragged mixture such as (array, number)
+            pair = False
+        if isinstance(start, (str, bytes)) or not pair:
             raise ValueError(f"start must be a pair (m, c), got {start!r}")
         return finite_real(start[0], "start[0] (m)"), finite_real(start[1], "start[1] (c)")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
@@ -354,10 +369,13 @@ def fit_line(
     ms, cs, errors = [m], [c], [finite_real(error_fn(m, c, x, t), "error_fn(m, c, X, y)")]
     limit = DIVERGENCE_FACTOR * max(errors[0], _EPS)
     for step in range(1, iterations + 1):
-        dE_dm, dE_dc = gradient(m, c, x, t, method=method, error_fn=error_fn)
-        m = m - learning_rate * dE_dm
-        c = c - learning_rate * dE_dc
-        E = float(error_fn(m, c, x, t)) if math.isfinite(m) and math.isfinite(c) else math.inf
+        try:
+            dE_dm, dE_dc = gradient(m, c, x, t, method=method, error_fn=error_fn)
+            m = m - learning_rate * dE_dm
+            c = c - learning_rate * dE_dc
+            E = float(error_fn(m, c, x, t)) if math.isfinite(m) and math.isfinite(c) else math.inf
+        except NonFiniteError:  # a sum overflowed: the run has diverged
+            E = math.inf
         ms.append(m)
         cs.append(c)
         errors.append(E)

@@ -76,6 +76,9 @@ def train_digits(
     hidden = positive_int(hidden, "hidden")
     lr = positive_real(lr, "lr")
     batch_size = positive_int(batch_size, "batch_size")
+    for name, callback in (("on_epoch", on_epoch), ("on_batch", on_batch)):  # before any training
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{name} must be a function or None, got {type(callback).__name__} {callback!r}")
     X_train, X_test, y_train, y_test = digits_data()
     model = digits_model(seed, hidden)
     loss = SoftmaxCrossEntropy()

@@ -61,7 +61,10 @@ def _as_float(data: Any, what: str) -> float:
         shape = getattr(data, "shape", None)
         hint = f" of shape {shape}" if shape is not None else ""
         raise TypeError(f"{what} must be a real number, got {type(data).__name__}{hint} {data!r}")
-    value = float(data)
+    try:
+        value = float(data)
+    except OverflowError:  # an integer beyond the largest float
+        raise ValueError(f"{what} must be a finite number, got a {type(data).__name__} too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value
@@ -265,9 +268,13 @@ def zero_grad(values: Any) -> None:
     """
     if isinstance(values, Value):
         values = (values,)
-    for i, v in enumerate(values):
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"values must be a Value or a list of Values, got {type(values).__name__} {values!r}")
+    values = list(values)
+    for i, v in enumerate(values):  # all checked first: a refused call clears no gradient
         if not isinstance(v, Value):
             raise TypeError(f"values[{i}] must be a Value, got {type(v).__name__} {v!r}")
+    for v in values:
         v.grad = 0.0
 
 

@@ -22,7 +22,10 @@ $$\\lVert a - n\\rVert / \\max(\\lVert a\\rVert, \\lVert n\\rVert)$$
 
 between the analytic gradient ``a`` and the numeric one ``n`` (Euclidean
 norms over the array). In float64, below ``1e-7`` is good, above ``1e-2``
-the gradient is wrong.
+the gradient is wrong. A gradient smaller than the rounding noise of the
+difference quotient (about $\\epsilon\\,|L| / h$ per number) cannot be
+measured: the denominator is at least that noise, so a tiny but correct
+gradient is not reported as wrong.
 
 A ReLU has a kink at 0. Where a nudge of $\\pm h$ moves one of its
 inputs across 0, the difference quotient measures neither side's slope; such
@@ -44,11 +47,14 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from backprop._checks import finite_real, generator, real_array
 
 __all__ = ["gradcheck", "GradCheckReport", "GradCheckEntry", "relative_error", "verdict", "GOOD", "WRONG"]
 
@@ -56,6 +62,7 @@ GOOD = 1e-7
 """Relative errors at or below this are good in float64."""
 WRONG = 1e-2
 """Relative errors above this mean the gradient is wrong."""
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
@@ -68,9 +75,19 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     >>> relative_error(np.array([3.0]), np.array([-3.0]))
     2.0
     """
-    a = np.asarray(analytic, dtype=np.float64).ravel()
-    n = np.asarray(numeric, dtype=np.float64).ravel()
-    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(n)))
+    a = real_array(analytic, "analytic").ravel()
+    n = real_array(numeric, "numeric").ravel()
+    if a.size != n.size:  # broadcasting one against the other would compare nothing
+        raise ValueError(f"analytic and numeric must hold as many numbers, got {a.size} and {n.size}")
+    return _relative_error(a, n)
+
+
+def _relative_error(a: np.ndarray, n: np.ndarray, noise: float = 0.0) -> float:
+    """The formula, on flat float64 arrays of one size (NaN if one holds NaN: verdict 'wrong').
+
+    ``noise``: the norm below which the numeric gradient ``n`` is rounding noise.
+    """
+    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(n)), noise)
     if scale == 0.0:
         return 0.0
     return float(np.linalg.norm(a - n)) / scale
@@ -84,6 +101,10 @@ def verdict(error: float) -> str:
     >>> [verdict(e) for e in (1e-9, 1e-5, 1e-3, 0.5)]
     ['good', 'fair', 'poor', 'wrong']
     """
+    if isinstance(error, bool) or not isinstance(error, numbers.Real):
+        raise TypeError(f"error must be a real number, got {type(error).__name__} {error!r}")
+    if error < 0:
+        raise ValueError(f"error must be a relative error, at least 0, got {error!r}")
     if not math.isfinite(error) or error > WRONG:
         return "wrong"
     if error <= GOOD:
@@ -126,6 +147,7 @@ class GradCheckReport:
 
     def ok(self, tol: float = GOOD) -> bool:
         """True if every relative error is at most ``tol``."""
+        tol = finite_real(tol, "tol", minimum=0.0)
         return all(e.error <= tol for e in self.entries)
 
     def verdicts(self) -> dict[str, str]:
@@ -210,9 +232,16 @@ def gradcheck(
     afterwards; their ``.grad`` are cleared first and then hold the analytic
     gradient.
     """
-    x = _float64(x, "x")
+    # A copy of our own to nudge: the caller's x never changes, even for a moment, and
+    # a read-only or non-contiguous x is checked like any other.
+    x = np.array(_float64(x, "x"))
     if not (isinstance(h, float) and math.isfinite(h) and h > 0):
         raise ValueError(f"h must be a positive float step, got {h!r}")
+    if isinstance(f, type):
+        raise TypeError(f"f must be a layer, model or loss object, got the class {f.__name__}: call it")
+    rng = generator(seed)
+    if loss is not None and (isinstance(loss, type) or not (callable(loss) and callable(getattr(loss, "backward", None)))):
+        raise TypeError(f"loss must be a loss object with backward(), such as MSELoss(), got {type(loss).__name__} {loss!r}")
     is_model = all(callable(getattr(f, m, None)) for m in ("forward", "backward", "parameters"))
     if not is_model and not (callable(f) and callable(getattr(f, "backward", None))):
         raise TypeError(
@@ -225,24 +254,29 @@ def gradcheck(
         raise ValueError("target is required when loss is given")
 
     if is_model:
-        for p in f.parameters():  # backward adds to .grad: start from zero
-            p.grad[...] = 0.0
+        named = _named_parameters(f)
+        for name, p in named:  # every parameter is nudged in place: checked before anything changes
+            _float64(p.data, f"parameter {name}")
+            if not p.data.flags.writeable:
+                raise ValueError(f"parameter {name} must be writable: gradcheck nudges it in place")
         out = f(x)
         if loss is None:
-            R = np.random.default_rng(seed).standard_normal(out.shape)
+            R = rng.standard_normal(out.shape)
 
             def objective() -> float:
                 return float(np.sum(R * f(x)))
 
-            grad_x = f.backward(R)
+            G = R
         else:
 
             def objective() -> float:
                 return float(loss(f(x), target))
 
             loss(out, target)
-            grad_x = f.backward(loss.backward())
-        named = _named_parameters(f)
+            G = loss.backward()
+        for p in f.parameters():  # backward adds to .grad: start from zero
+            p.grad[...] = 0.0
+        grad_x = f.backward(G)
     else:
 
         def objective() -> float:
@@ -252,14 +286,13 @@ def gradcheck(
         grad_x = f.backward()
         named = []
 
-    for name, p in named:
-        _float64(p.data, f"parameter {name}")
     arrays = [("input", x, np.array(grad_x, dtype=np.float64, copy=True))]
     arrays += [(name, p.data, p.grad.copy()) for name, p in named]
 
     baseline = _kink_state(f) if is_model else []
     entries = []
     for name, array, analytic in arrays:
+        largest = 0.0  # the largest |L| evaluated: its rounding error sets the noise of n
         numeric = np.zeros(array.shape)
         crossed = np.zeros(array.shape, dtype=bool)
         # Index the array itself, element by element: this nudges it in place
@@ -276,8 +309,10 @@ def gradcheck(
             array[i] = old
             numeric[i] = (plus - minus) / (2 * h)
             crossed[i] = kinked
+            largest = max(largest, abs(plus), abs(minus))
         keep = ~crossed
-        error = relative_error(analytic[keep], numeric[keep])
+        noise = math.sqrt(int(keep.sum())) * _EPS * largest / h
+        error = _relative_error(analytic[keep].ravel(), numeric[keep].ravel(), noise)
         entries.append(
             GradCheckEntry(name, tuple(array.shape), error, int(crossed.sum()), analytic, numeric)
         )

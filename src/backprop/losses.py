@@ -23,11 +23,12 @@ array([[1.],
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from backprop._checks import real_array
+from backprop._checks import NonFiniteError, real_array
 
 
 __all__ = ["MSELoss", "SoftmaxCrossEntropy", "softmax", "log_softmax", "accuracy"]
@@ -44,10 +45,22 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     >>> log_softmax(np.array([[1000.0, 1000.0]]))
     array([[-0.69314718, -0.69314718]])
     """
+    result = _log_softmax(z)
+    if not np.isfinite(result).all():
+        raise NonFiniteError(
+            "log_softmax: the scores z are too far apart: a log-probability is below "
+            "-1.8e308 and overflows a float (softmax(z) holds an exact 0 there)"
+        )
+    return result
+
+
+def _log_softmax(z: Any) -> np.ndarray:
+    """``log_softmax`` without the final check: -inf where a probability underflows to 0."""
     z = real_array(z, "z")
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"z must hold at least one score along its last axis, got shape {z.shape}")
-    shifted = z - z.max(axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):  # z - max below -1.8e308: -inf, a probability of 0
+        shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -60,7 +73,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [0. , 1. ]])
     """
-    return np.exp(log_softmax(z))
+    return np.exp(_log_softmax(z))
 
 
 def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -80,6 +93,11 @@ def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
         )
     if scores.shape[0] == 0 or scores.shape[1] == 0:
         raise ValueError(f"scores must hold at least one sample and one class, got shape {scores.shape}")
+    if labels.min() < 0 or labels.max() >= scores.shape[1]:  # a label no score can match
+        raise ValueError(
+            f"labels must be integers in [0, {scores.shape[1]}), one class per column of the scores, "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
     return float(np.mean(scores.argmax(axis=1) == labels))
 
 
@@ -123,8 +141,15 @@ class MSELoss:
                 f"MSELoss: target must have the shape of the prediction {prediction.shape}, "
                 f"got {target.shape}"
             )
-        self._diff = prediction - target
-        return float(np.mean(self._diff * self._diff))
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+            diff = prediction - target
+            value = float(np.mean(diff * diff))
+        if not math.isfinite(value):
+            raise NonFiniteError(
+                "MSELoss: prediction and target are too far apart: the squared error overflows a float"
+            )
+        self._diff = diff  # only now: a refused call leaves the last good one for backward
+        return value
 
     def backward(self) -> np.ndarray:
         """$\\partial L / \\partial p$ for the last call."""
@@ -176,12 +201,18 @@ class SoftmaxCrossEntropy:
                 f"SoftmaxCrossEntropy: labels must be integers in [0, {classes}), "
                 f"got values from {labels.min()} to {labels.max()}"
             )
-        shifted = z - z.max(axis=1, keepdims=True)  # every exp is at most 1: no overflow
-        log_total = np.log(np.exp(shifted).sum(axis=1))  # log sum_k e^z_ik, less the row max
-        losses = log_total - shifted[np.arange(n), labels]  # L_i = log sum_k e^z_ik - z_iy_i
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+            shifted = z - z.max(axis=1, keepdims=True)  # every exp is at most 1: no overflow
+            log_total = np.log(np.exp(shifted).sum(axis=1))  # log sum_k e^z_ik, less the row max
+            losses = log_total - shifted[np.arange(n), labels]  # L_i = log sum_k e^z_ik - z_iy_i
+            value = float(losses.mean())
+        if not math.isfinite(value):
+            raise NonFiniteError(
+                "SoftmaxCrossEntropy: the scores are too far apart: the loss overflows a float"
+            )
         self._probs = np.exp(shifted - log_total[:, None])  # softmax(z)
         self._labels = labels
-        return float(losses.mean())
+        return value
 
     def backward(self) -> np.ndarray:
         """$\\partial L / \\partial z$ for the last call: ``(softmax(z) - onehot(y)) / N``."""

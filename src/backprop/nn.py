@@ -82,6 +82,8 @@ class Parameter:
 
     def __init__(self, data: np.ndarray, name: str = "") -> None:
         # A copy of its own: writable and contiguous, whatever array it came from.
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {type(name).__name__} {name!r}")
         self.data = np.array(real_array(data, "Parameter data"), dtype=np.float64, order="C")
         self.grad = np.zeros_like(self.data)
         self.name = name
@@ -150,6 +152,8 @@ def init_std(init: str, in_features: int, out_features: int) -> float:
     ...
     ValueError: init must be one of 'lecun', 'glorot', 'xavier', 'he', got 'normal'
     """
+    in_features = positive_int(in_features, "in_features")
+    out_features = positive_int(out_features, "out_features")
     if init == "he":
         return math.sqrt(2.0 / in_features)
     if init == "lecun":
@@ -218,10 +222,20 @@ class Linear(Module):
         """``x @ weight + bias`` for a batch ``x`` of shape ``(N, in_features)``.
 
         A NaN or infinity in ``x`` raises a ValueError: it would spread to
-        every output of its row. ``x`` is copied, so that changing it later
-        cannot change the backward pass.
+        every output of its row. So does an output that overflows; the layer
+        then keeps its last good batch for the backward pass. ``x`` is copied,
+        so that changing it later cannot change the backward pass.
         """
-        return self._forward(self._input(x, self.in_features).copy())
+        last = self._x
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+            y = self._forward(self._input(x, self.in_features).copy())
+        if not np.isfinite(y).all():
+            self._x = last  # refused: backward still belongs to the last good batch
+            raise NonFiniteError(
+                f"{self!r}: the output is not finite: a number overflowed "
+                "(are the input or the weights very large?)"
+            )
+        return y
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
         """The formula, on a checked batch of our own."""
@@ -234,12 +248,20 @@ class Linear(Module):
 
         With ``input_grad=False`` it returns None instead of dL/dX: a training
         loop needs no gradient with respect to the data, so the first layer of
-        a model can skip that matrix product.
+        a model can skip that matrix product. A gradient that overflows raises
+        a ValueError and leaves ``.grad`` as it was.
         """
         x = self._x
-        return self._backward(
-            self._grad(grad_out, None if x is None else (x.shape[0], self.out_features)), input_grad
-        )
+        G = self._grad(grad_out, None if x is None else (x.shape[0], self.out_features))
+        grads = self.weight.grad.copy(), self.bias.grad.copy()
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+            grad_in = self._backward(G, input_grad)
+        if not all(np.isfinite(g).all() for g in (self.weight.grad, self.bias.grad, 0.0 if grad_in is None else grad_in)):
+            self.weight.grad[...], self.bias.grad[...] = grads  # refused: .grad as it was
+            raise NonFiniteError(
+                f"{self!r}: a gradient overflows a float (are the input, grad_out or the weights very large?)"
+            )
+        return grad_in
 
     def _backward(self, G: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         """The formulas of chapter 8, on a checked ``G = grad_out``."""
@@ -379,6 +401,8 @@ class Sequential(Module):
 
     def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):
+            if isinstance(layer, type):  # nn.ReLU instead of nn.ReLU(): its methods are unbound
+                raise TypeError(f"layer {i} of Sequential must be a layer object, got the class {layer.__name__}: call it")
             if not all(callable(getattr(layer, m, None)) for m in ("forward", "backward", "parameters")):
                 raise TypeError(
                     f"layer {i} of Sequential must have forward, backward and parameters "
@@ -421,8 +445,12 @@ class Sequential(Module):
         out is checked too: a number that overflowed inside the model shows
         up as a non-finite output.
         """
-        y = self._forward(self._input(x).copy())
+        x = self._input(x).copy()
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+            y = self._forward(x)
         if not np.isfinite(y).all():
+            # The layers now hold this refused batch: no backward pass through it.
+            self._out_shape = None
             raise NonFiniteError(
                 f"{self!r}: the output is not finite: a number overflowed inside the model "
                 "(are the weights very large?)"
@@ -478,7 +506,8 @@ def _check_training(model: Any, loss: Any, optimizer: Any, on_epoch: Any, on_bat
     """The arguments of [`fit`][] that are objects, checked before any step is taken."""
     if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
         raise TypeError(f"model must have forward, backward and parameters methods, got {type(model).__name__} {model!r}")
-    for name, value, example in (("loss", loss, "MSELoss()"), ("optimizer", optimizer, "SGD(model.parameters())")):
+    for name, value, example in (("model", model, "Sequential(...)"), ("loss", loss, "MSELoss()"),
+                                 ("optimizer", optimizer, "SGD(model.parameters())")):
         if isinstance(value, type):
             raise TypeError(f"{name} must be an object, such as {example}, got the class {value.__name__}: call it")
     if not (callable(loss) and callable(getattr(loss, "backward", None))):
@@ -525,7 +554,12 @@ def _training_step(model: Any, loss: Any, optimizer: Any, X: np.ndarray, y: np.n
             ) from cause
         optimizer.zero_grad()
         _backward(model, loss.backward(), input_grad=False)
-        optimizer.step()
+        try:
+            optimizer.step()
+        except NonFiniteError as error:  # a gradient overflowed: no step was taken
+            raise FloatingPointError(
+                f"a gradient became infinite at {where}; the training diverged: try a smaller learning rate"
+            ) from error
     return value
 
 

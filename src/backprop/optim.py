@@ -33,13 +33,18 @@ from typing import Any
 
 import numpy as np
 
+from backprop._checks import NonFiniteError
+
 __all__ = ["SGD", "Adam"]
 
 
 def _rate(value: Any, name: str, *, low: float, high: float | None = None, open_low: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond the largest float
+        raise ValueError(f"{name} must be a finite number, got a {type(value).__name__} too large for a float") from None
     too_low = value <= low if open_low else value < low
     if not math.isfinite(value) or too_low or (high is not None and value >= high):
         bound = f"in {'(' if open_low else '['}{low}, {high})" if high is not None else "positive"
@@ -88,6 +93,15 @@ class _Optimizer:
         self.parameters = params
         self.lr = _rate(lr, "lr", low=0.0)
 
+    def _check_gradients(self) -> None:
+        """Every ``.grad`` finite, checked before any parameter moves: a NaN would spread to the weights."""
+        for i, p in enumerate(self.parameters):
+            if not np.isfinite(p.grad).all():
+                raise NonFiniteError(
+                    f"parameter {i} ({p!r}): .grad must be finite, but it contains NaN or infinity; "
+                    "no parameter was changed"
+                )
+
     def zero_grad(self) -> None:
         """Set the ``.grad`` of every parameter to zero, before the next backward pass.
 
@@ -116,6 +130,7 @@ class SGD(_Optimizer):
 
     def step(self) -> None:
         """Move every parameter one step against its gradient."""
+        self._check_gradients()
         if not self.momentum:
             for p in self.parameters:
                 p.data -= self.lr * p.grad
@@ -170,6 +185,7 @@ class Adam(_Optimizer):
 
     def step(self) -> None:
         """Move every parameter one Adam step."""
+        self._check_gradients()
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         correction1 = 1.0 - b1**self.t

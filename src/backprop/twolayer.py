@@ -27,6 +27,7 @@ each method evaluates them.
 
 from __future__ import annotations
 
+import cmath
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from backprop._checks import finite_real
+from backprop._checks import NonFiniteError, finite_real, real_array
 from backprop.calculus import partial
 
 __all__ = [
@@ -63,12 +64,19 @@ START: Weights = (0.5, 0.5, 0.5, 0.5)
 def neuron(w: Any, b: Any, x: Any) -> Any:
     """One neuron without an activation: ``w * x + b`` (numbers or arrays).
 
+    Each argument is a finite real number, a finite real array, or a complex
+    number (which the complex-step derivative passes through); anything else
+    is refused with an error naming it, and so is a result that overflows.
+
     Examples
     --------
     >>> neuron(2.0, 1.0, 3.0)
     7.0
     """
-    return w * x + b
+    w, b, x = _operand(w, "w"), _operand(b, "b"), _operand(x, "x")
+    _broadcast(w=w, b=b, x=x)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        return _finite(w * x + b, "the neuron's output w * x + b")
 
 
 def sq_error(o: Any, y: Any) -> Any:
@@ -79,8 +87,11 @@ def sq_error(o: Any, y: Any) -> Any:
     >>> sq_error(5.0, 7.0)
     4.0
     """
-    e = o - y
-    return e * e
+    o, y = _operand(o, "o"), _operand(y, "y")
+    _broadcast(o=o, y=y)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        e = o - y
+        return _finite(e * e, "the squared error (o - y) ** 2")
 
 
 def forward(
@@ -96,6 +107,8 @@ def forward(
     (3.0, 8.0)
     """
     w11, w12, w21, w22 = _check_weights(weights)
+    _check_function(neuron, "neuron")
+    x = _operand(x, "x", complex_ok=False)
     h1 = neuron(w11, w12, x)
     o1 = neuron(w21, w22, h1)
     return h1, o1
@@ -109,10 +122,48 @@ def error(w11: float, w12: float, w21: float, w22: float, x: Any, y: Any) -> Any
     >>> error(0.5, 0.5, 0.5, 0.5, 1.0, 3.0)
     4.0
     """
+    y = _operand(y, "y", complex_ok=False)
     return sq_error(forward((w11, w12, w21, w22), x)[1], y)
 
 
 # ----------------------------------------------------------------- checks
+
+
+def _operand(value: Any, name: str, *, complex_ok: bool = True) -> Any:
+    """A finite float, complex number or float64 array, or an error naming ``name``.
+
+    A float16 or float32 number would make the whole network compute in low
+    precision, so every real number becomes a float.
+    """
+    if complex_ok and isinstance(value, (complex, np.complexfloating)):  # the complex step's numbers
+        if not cmath.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}")
+        return complex(value)
+    if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) > 0:
+        return real_array(value, name)
+    return finite_real(value, name)
+
+
+def _finite(value: Any, what: str) -> Any:
+    """``value``, or a NonFiniteError: a result of finite numbers overflowed."""
+    if not np.all(np.isfinite(value)):
+        raise NonFiniteError(f"{what} overflows a float: the weights or the data are too large")
+    return value
+
+
+def _broadcast(**operands: Any) -> None:
+    """Arrays of shapes that combine element by element, or an error naming them."""
+    shapes = {name: np.shape(value) for name, value in operands.items()}
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        raise ValueError(f"the shapes of {listed} do not combine element by element") from None
+
+
+def _check_function(value: Any, name: str) -> None:
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, got {type(value).__name__} {value!r}")
 
 
 def _check_weights(weights: Any) -> Weights:
@@ -154,6 +205,8 @@ def grad_numeric(
     """
     point = _check_weights(weights)
     x, y = finite_real(x, "x"), finite_real(y, "y")
+    _check_function(neuron, "neuron")
+    _check_function(loss, "loss")
 
     def whole_error(w11: float, w12: float, w21: float, w22: float) -> Any:
         return loss(forward((w11, w12, w21, w22), x, neuron=neuron)[1], y)
@@ -186,6 +239,7 @@ def grad_chain(
     """
     w11, w12, w21, w22 = _check_weights(weights)
     x, y = finite_real(x, "x"), finite_real(y, "y")
+    _check_function(loss, "loss")
     h1, o1 = forward((w11, w12, w21, w22), x, neuron=neuron)
     # Local derivatives: each of one small function, at the values it saw.
     dE_do1 = partial(loss, 0, o1, y, method=method)
@@ -196,7 +250,7 @@ def grad_chain(
     dh1_dw12 = partial(neuron, 1, w11, w12, x, method=method)
     # Chain them, from the error back to each weight.
     dE_dh1 = dE_do1 * do1_dh1
-    return dE_dh1 * dh1_dw11, dE_dh1 * dh1_dw12, dE_do1 * do1_dw21, dE_do1 * do1_dw22
+    return _finite((dE_dh1 * dh1_dw11, dE_dh1 * dh1_dw12, dE_do1 * do1_dw21, dE_do1 * do1_dw22), "the gradient")
 
 
 def grad_analytic(
@@ -227,7 +281,7 @@ def grad_analytic(
     dE_dh1 = dE_do1 * w21  # ... through the output neuron ...
     dE_dw11 = dE_dh1 * x  # ... to the hidden neuron's weights
     dE_dw12 = dE_dh1
-    return dE_dw11, dE_dw12, dE_dw21, dE_dw22
+    return _finite((dE_dw11, dE_dw12, dE_dw21, dE_dw22), "the gradient")
 
 
 GRADIENTS: dict[str, Callable[..., Gradient]] = {
@@ -244,9 +298,9 @@ GRADIENTS: dict[str, Callable[..., Gradient]] = {
 def _check_data(X: Any, y: Any) -> tuple[list[float], list[float]]:
     columns = []
     for name, values in (("X", X), ("y", y)):
-        try:
-            array = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
+        try:  # booleans, complex numbers and strings are refused, not converted
+            array = real_array(values, name, finite=False)
+        except TypeError:
             raise TypeError(
                 f"{name} must be an array of numbers, got {type(values).__name__}"
             ) from None
@@ -279,7 +333,10 @@ def mean_squared_error(weights: Sequence[float], X: Any, y: Any) -> float:
     """
     w = _check_weights(weights)
     xs, ys = _check_data(X, y)
-    return math.fsum(sq_error(forward(w, xi)[1], yi) for xi, yi in zip(xs, ys)) / len(xs)
+    try:
+        return math.fsum(sq_error(forward(w, xi)[1], yi) for xi, yi in zip(xs, ys)) / len(xs)
+    except OverflowError:  # the sum of finite squares passed the largest float
+        raise NonFiniteError("the sum of squared errors overflows a float: the weights or the data are too large") from None
 
 
 def as_line(weights: Sequence[float]) -> tuple[float, float]:
@@ -291,7 +348,7 @@ def as_line(weights: Sequence[float]) -> tuple[float, float]:
     (6.0, 2.0)
     """
     w11, w12, w21, w22 = _check_weights(weights)
-    return w21 * w11, w21 * w12 + w22
+    return _finite((w21 * w11, w21 * w12 + w22), "the slope or the intercept")
 
 
 class Training(NamedTuple):
@@ -362,9 +419,10 @@ def train(
                 w[k] -= learning_rate * g[k]
             if not all(math.isfinite(v) for v in w):
                 raise _diverged(epoch, i + 1, len(xs), w, learning_rate)
-        err = mean_squared_error(w, xs, ys)
-        if not math.isfinite(err):
-            raise _diverged(epoch, len(xs), len(xs), w, learning_rate)
+        try:
+            err = mean_squared_error(w, xs, ys)
+        except NonFiniteError as exc:  # the error of the new weights overflows
+            raise _diverged(epoch, len(xs), len(xs), w, learning_rate) from exc
         history.append(err)
     return Training((w[0], w[1], w[2], w[3]), history)
 

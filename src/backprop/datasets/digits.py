@@ -41,9 +41,9 @@ def _default_path() -> Path:
 def _read(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         raise FileNotFoundError(
-            f"the digits data file is missing: {path} does not exist. It ships inside "
+            f"the digits data file is missing: {path} is not a file. It ships inside "
             "the backprop package (backprop/data/digits.csv.gz); reinstall the package "
             "or restore the file"
         ) from None
@@ -81,6 +81,8 @@ def load_digits(*, path: str | PathLike[str] | None = None) -> tuple[np.ndarray,
     >>> float(X.min()), float(X.max()), np.bincount(y).tolist()
     (0.0, 16.0, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
     """
+    if path is not None and not isinstance(path, (str, PathLike)):
+        raise TypeError(f"path must be a file path (str or os.PathLike) or None, got {type(path).__name__} {path!r}")
     source = _default_path() if path is None else Path(path)
     X, y = _read(source.resolve())
     return X.copy(), y.copy()
@@ -107,6 +109,9 @@ def train_test_split(
     """
     X = np.asarray(X)
     y = np.asarray(y)
+    for name, array in (("X", X), ("y", y)):
+        if array.ndim == 0:
+            raise ValueError(f"{name} must hold one row per sample, got a single value {array!r}")
     if X.shape[:1] != y.shape[:1]:
         raise ValueError(f"X and y must have the same number of rows, got {X.shape} and {y.shape}")
     test_fraction = finite_real(test_fraction, "test_fraction")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._checks import finite_real, generator, positive_int
+from backprop._checks import finite_real, generator, no_overflow, positive_int
+
+__all__ = ["noisy_line"]
 
 
 def noisy_line(
@@ -44,6 +46,7 @@ def noisy_line(
     if x_max <= 0:
         raise ValueError(f"x_max must be positive, got {x_max!r}")
     rng = generator(seed)
-    X = x_max * rng.random((n, 1))
-    y = intercept + slope * X + noise * rng.standard_normal((n, 1))
-    return X, y
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        X = x_max * rng.random((n, 1))
+        y = intercept + slope * X + noise * rng.standard_normal((n, 1))
+    return no_overflow((X, y), "slope, intercept, noise or x_max is too large")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._checks import finite_real, generator, positive_int
+from backprop._checks import finite_real, generator, no_overflow, positive_int
 
 __all__ = ["xor", "two_moons", "spiral"]
 
@@ -38,9 +38,10 @@ def xor(n: int = 200, *, noise: float = 0.15, seed: int | np.random.Generator = 
     noise = finite_real(noise, "noise", minimum=0.0)
     rng = generator(seed)
     corners = rng.choice(np.array([-1.0, 1.0]), size=(n, 2))
-    X = corners + noise * rng.standard_normal((n, 2))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        X = corners + noise * rng.standard_normal((n, 2))
     y = (corners[:, 0] != corners[:, 1]).astype(np.int64)
-    return X, y
+    return no_overflow((X,), f"noise={noise!r} is too large")[0], y
 
 
 def two_moons(n: int = 200, *, noise: float = 0.1, seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -65,8 +66,9 @@ def two_moons(n: int = 200, *, noise: float = 0.1, seed: int | np.random.Generat
     X = np.empty((n, 2))
     X[:, 0] = np.where(y == 0, np.cos(angle), 1.0 - np.cos(angle))
     X[:, 1] = np.where(y == 0, np.sin(angle), 0.5 - np.sin(angle))
-    X += noise * rng.standard_normal((n, 2))
-    return X, y
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        X += noise * rng.standard_normal((n, 2))
+    return no_overflow((X,), f"noise={noise!r} is too large")[0], y
 
 
 def spiral(
@@ -96,9 +98,13 @@ def spiral(
     classes = positive_int(classes, "classes")
     turns = finite_real(turns, "turns", minimum=0.0)
     noise = finite_real(noise, "noise", minimum=0.0)
+    if classes > n:  # an arm without points; and k * classes must not overflow below
+        raise ValueError(f"classes must be at most n={n}, one point per arm at least, got {classes}")
     rng = generator(seed)
     y = np.arange(n, dtype=np.int64) * classes // n
     radius = rng.random(n)
-    angle = 2 * np.pi * (y / classes + turns * radius) + noise * rng.standard_normal(n)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported in words
+        angle = 2 * np.pi * (y / classes + turns * radius) + noise * rng.standard_normal(n)
+    no_overflow((angle,), f"turns={turns!r} or noise={noise!r} is too large")
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     return X, y
