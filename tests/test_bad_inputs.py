@@ -164,7 +164,7 @@ CATALOGUE = [
     ("backward through a refused forward pass", lambda: _backward_after_overflow(), RuntimeError, "backward() was called before forward()"),
     ("squared error that overflows", lambda: twolayer.sq_error(1e300, -1e300), ValueError, "overflows a float"),
     ("as_line that overflows", lambda: twolayer.as_line((1e200, 0.0, 1e200, 0.0)), ValueError, "the slope or the intercept overflows"),
-    ("optimizer step with a NaN gradient", lambda: _nan_step(), ValueError, ".grad must be finite"),
+    ("optimizer step with a NaN gradient", lambda: _nan_step(), ValueError, "the output is not finite"),
     # found by tests/test_fuzz.py: errors that named nothing the user wrote, or came too late
     ("digits path that is a number", lambda: digits_module.load_digits(path=3), TypeError, "path must be a file path"),
     ("digits path that is a folder", lambda: digits_module.load_digits(path="."), FileNotFoundError, "is not a file"),
@@ -237,15 +237,13 @@ def _backward_after_overflow():
 
 
 def _nan_step():
-    """Refused before any parameter moves."""
+    """A NaN gradient is not checked at every step (chapter 12 prices each check);
+    it reaches the weights, and the model refuses them at its next forward pass."""
     model = _model()
     optimizer = optim.Adam(model.parameters())
-    before = [p.data.copy() for p in model.parameters()]
     model.parameters()[-1].grad[0] = math.nan
-    try:
-        optimizer.step()
-    finally:
-        assert optimizer.t == 0 and all(np.array_equal(b, p.data) for b, p in zip(before, model.parameters()))
+    optimizer.step()
+    model(np.ones((1, 2)))
 
 
 def _zero_grad_partly_bad():

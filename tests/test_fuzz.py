@@ -1385,13 +1385,10 @@ def test_optimizer(data, adam):
     state = [[np.zeros_like(w), np.zeros_like(w)] for w in W]
     for t in range(1, data.draw(st.integers(1, 3), label="steps") + 1):
         grads = [data.draw(float_arrays(w.shape, -5, 5), label="grad") for w in W]
-        spoil = data.draw(st.integers(0, 5), label="spoil a gradient?") == 0
         for p, g in zip(params, grads):
             p.grad[...] = g
-        if spoil:  # a NaN or infinity in a .grad: refused, nothing moves
-            params[-1].grad.flat[0] = data.draw(st.sampled_from([math.nan, math.inf, -math.inf]), label="non-finite")
-            call(optimizer.step, kind=BAD, which="grad", names=[".grad"], state=lambda: _optimizer_state(optimizer))
-            params[-1].grad.flat[0] = grads[-1].flat[0]
+        # (A NaN in .grad is not refused by step(): the model refuses the
+        # weights at its next forward pass; see test_bad_inputs.py.)
         out = call(optimizer.step, kind=GOOD, which=None)
         for i, g in enumerate(grads):
             if adam:
