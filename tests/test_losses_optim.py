@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from backprop._checks import NonFiniteError
 from backprop.gradcheck import gradcheck
 from backprop.losses import MSELoss, SoftmaxCrossEntropy, accuracy, log_softmax, softmax
 from backprop.nn import Parameter
@@ -346,3 +349,153 @@ def test_zero_grad_sets_every_gradient_to_zero():
         optimizer.zero_grad()
         assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
         a.grad[...] = 3.0
+
+
+# --- overflow is refused in words, with no NumPy warning on the way
+
+
+
+def test_softmax_of_scores_1e308_apart_is_one_hot_without_a_warning():
+    z = np.array([[1e308, -1e308], [-1e308, 1e308]])  # z - max overflows to -inf: a probability of 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(softmax(z), [[1.0, 0.0], [0.0, 1.0]])
+        ce = SoftmaxCrossEntropy()
+        assert ce(z, np.array([0, 1])) == 0.0  # the right class has probability 1
+        np.testing.assert_array_equal(ce.backward(), [[0.0, 0.0], [0.0, 0.0]])
+
+
+def test_log_softmax_refuses_a_log_probability_beyond_a_float():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteError) as info:
+            log_softmax(np.array([[1e308, -1e308]]))
+    assert str(info.value) == (
+        "log_softmax: the scores z are too far apart: a log-probability is below "
+        "-1.8e308 and overflows a float (softmax(z) holds an exact 0 there)"
+    )
+
+
+def test_cross_entropy_refuses_an_overflowing_loss_and_keeps_the_last_good_call():
+    ce = SoftmaxCrossEntropy()
+    assert ce(np.array([[0.0, 0.0]]), np.array([1])) == pytest.approx(np.log(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteError) as info:
+            ce(np.array([[1e308, -1e308]]), np.array([1]))  # the label's probability is an exact 0
+    assert str(info.value) == "SoftmaxCrossEntropy: the scores are too far apart: the loss overflows a float"
+    np.testing.assert_array_equal(ce.backward(), [[0.5, -0.5]])
+
+
+def test_mse_refuses_an_overflowing_square_and_keeps_the_last_good_call():
+    mse = MSELoss()
+    assert mse(np.array([[3.0]]), np.array([[1.0]])) == 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for prediction, target in [(1e200, 0.0), (1e308, -1e308)]:  # the square, or the difference, overflows
+            with pytest.raises(NonFiniteError) as info:
+                mse(np.array([[prediction]]), np.array([[target]]))
+            assert str(info.value) == (
+                "MSELoss: prediction and target are too far apart: the squared error overflows a float"
+            )
+        assert mse(np.array([[1e150]]), np.array([[-1e150]])) == pytest.approx(4e300)  # large but finite
+    np.testing.assert_allclose(mse.backward(), [[4e150]])
+
+
+def test_losses_name_the_prediction_or_scores_when_they_are_not_finite():
+    with pytest.raises(NonFiniteError) as info:
+        MSELoss()(np.array([[np.nan]]), np.array([[0.0]]))
+    assert str(info.value) == "prediction must be finite, but it contains NaN or infinity"
+    with pytest.raises(NonFiniteError) as info:
+        SoftmaxCrossEntropy()(np.array([[0.0, np.inf]]), np.array([0]))
+    assert str(info.value) == "scores must be finite, but it contains NaN or infinity"
+
+
+@pytest.mark.parametrize(("labels", "low", "high"), [
+    (np.array([0, 3]), 0, 3),     # one past the last class: above only
+    (np.array([-1, 2]), -1, 2),   # below only
+    (np.array([-2, 5]), -2, 5),   # both
+])
+def test_accuracy_refuses_labels_out_of_range_on_either_side(labels, low, high):
+    with pytest.raises(ValueError) as info:
+        accuracy(np.zeros((2, 3)), labels)
+    assert str(info.value) == (
+        f"labels must be integers in [0, 3), one class per column of the scores, got values from {low} to {high}"
+    )
+
+
+def test_accuracy_takes_the_last_class():
+    scores = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert accuracy(scores, np.array([2, 0, 2, 1])) == 0.5
+
+
+@pytest.mark.parametrize("name", ["lr", "momentum", "eps"])
+def test_optimizer_refuses_an_integer_too_large_for_a_float(name):
+    make = {"lr": lambda p: SGD([p], lr=10**400), "momentum": lambda p: SGD([p], momentum=10**400),
+            "eps": lambda p: Adam([p], eps=10**400)}[name]
+    with pytest.raises(ValueError) as info:
+        make(_param())
+    assert str(info.value) == f"{name} must be a finite number, got a int too large for a float"
+
+
+class _CallableParameterList(list):
+    """A list of parameters that can also be called, as a model's parameter container might be."""
+
+    def __call__(self):
+        return self
+
+
+class _Callable:
+    """A callable object with no ``__name__`` and no ``__iter__``."""
+
+    def __call__(self):
+        return []
+
+    def __repr__(self):
+        return "<a callable>"
+
+
+def test_optimizer_takes_an_iterable_even_if_it_is_also_callable():
+    p = param([1.0, 2.0], [0.5, -1.0])
+    opt = SGD(_CallableParameterList([p]), lr=0.1)
+    assert opt.parameters == [p]
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.95, 2.1])
+
+
+def test_optimizer_names_a_callable_without_a_name_in_its_refusal():
+    with pytest.raises(TypeError) as info:
+        Adam(_Callable())
+    assert str(info.value) == (
+        "parameters must be a list of parameters, got the method <a callable>: call it, as in SGD(model.parameters())"
+    )
+
+
+def test_optimizer_refuses_data_and_grad_of_different_shapes():
+    p = _param()
+    q = _param((2, 3))
+    q.grad = np.zeros(3)
+    with pytest.raises(ValueError) as info:
+        SGD([p, q])
+    assert str(info.value) == "parameter 1: .data and .grad must have the same shape, got (2, 3) and (3,)"
+
+
+def test_cross_entropy_with_one_class_is_zero_with_a_zero_gradient():
+    ce = SoftmaxCrossEntropy()
+    assert ce(np.array([[3.0], [-7.0]]), np.array([0, 0])) == 0.0
+    np.testing.assert_array_equal(ce.backward(), [[0.0], [0.0]])
+
+
+def test_momentum_matches_its_formula_for_two_parameters_over_several_steps():
+    a, b = param([1.0, -2.0], [0.0, 0.0]), param([[0.5]], [[0.0]])
+    opt = SGD([a, b], lr=0.1, momentum=0.5)
+    va, vb = np.zeros(2), np.zeros((1, 1))
+    wa, wb = a.data.copy(), b.data.copy()
+    for t in range(1, 5):
+        ga, gb = np.array([t, -2.0 * t]), np.array([[1.0 / t]])
+        a.grad[...], b.grad[...] = ga, gb
+        opt.step()
+        va, vb = 0.5 * va + ga, 0.5 * vb + gb
+        wa, wb = wa - 0.1 * va, wb - 0.1 * vb
+        np.testing.assert_allclose(a.data, wa, rtol=1e-14)
+        np.testing.assert_allclose(b.data, wb, rtol=1e-14)

@@ -50,7 +50,8 @@ def _rate(value: Any, name: str, *, low: float, high: float | None = None, open_
         raise ValueError(f"{name} must be a finite number, got a {type(value).__name__} too large for a float") from None
     too_low = value <= low if open_low else value < low
     if not math.isfinite(value) or too_low or (high is not None and value >= high):
-        bound = f"in {'(' if open_low else '['}{low}, {high})" if high is not None else "positive"
+        # every bounded rate (momentum, betas) may equal its low end: [low, high)
+        bound = f"in [{low}, {high})" if high is not None else "positive"
         raise ValueError(f"{name} must be {bound}, got {value!r}")
     return value
 
