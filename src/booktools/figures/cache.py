@@ -1,0 +1,204 @@
+"""Draw the book's figures for the site build, redrawing only what changed.
+
+A figure depends on the code of its chapter module, on every module of
+``backprop`` and ``booktools`` that module imports (followed to the end), and
+on the data files those modules read. :func:`module_key` hashes all of that,
+with the matplotlib and NumPy versions, into one key per figure module. The
+site build (``hooks/figures.py``) calls :func:`build`: a module whose key is
+in the cache is read back from it; the others are drawn in a fresh Python
+process (``python -m booktools.figures.cache DIR MODULE ...``), so that
+``mkdocs serve`` always draws with the code as it is on disk now, never with
+a module imported when the server started.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["SRC", "DATA_INPUTS", "figure_modules", "imported_files", "module_key", "build", "Built"]
+
+#: The ``src/`` folder that holds ``backprop`` and ``booktools``.
+SRC = Path(__file__).resolve().parents[2]
+
+#: Files a module reads at run time, by module name: a change to them must
+#: redraw every figure whose module imports it. ``tests/test_figure_cache.py``
+#: checks that every module of ``src/`` that opens a file is listed here.
+DATA_INPUTS: dict[str, tuple[Path, ...]] = {
+    "backprop.datasets.digits": (SRC / "backprop" / "data",),
+    "booktools.benchmarks_report": (SRC.parent / "benchmarks" / "results",),
+}
+
+_PACKAGE = "booktools.figures"
+
+
+def figure_modules() -> list[str]:
+    """The chapter modules of this package that declare figures, by short name.
+
+    >>> "ch02_derivatives" in figure_modules()
+    True
+    """
+    folder = SRC / "booktools" / "figures"
+    return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem != "cache")
+
+
+def _module_file(name: str) -> Path | None:
+    """``backprop.nn`` -> src/backprop/nn.py (or a package's __init__.py); None outside src/."""
+    if name.split(".")[0] not in ("backprop", "booktools"):
+        return None
+    base = SRC.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Every module name of src/ that the file at ``path`` (module ``name``) imports."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            bases = [alias.name for alias in node.names]
+            names: list[str] = []
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                anchor = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{anchor}.{node.module}" if node.module else anchor
+            else:
+                base = node.module or ""
+            bases = [base]
+            names = [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for candidate in bases + names:
+            # "import backprop.nn" also runs backprop/__init__.py
+            pieces = candidate.split(".")
+            for end in range(1, len(pieces) + 1):
+                if _module_file(".".join(pieces[:end])) is not None:
+                    found.add(".".join(pieces[:end]))
+    return found
+
+
+def imported_files(module: str) -> list[Path]:
+    """The source files a figure module runs, itself included, followed through imports.
+
+    >>> files = [p.relative_to(SRC).as_posix() for p in imported_files("ch02_derivatives")]
+    >>> "backprop/calculus.py" in files, "booktools/figures/_style.py" in files
+    (True, True)
+    """
+    start = f"{_PACKAGE}.{module}"
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_file(name)
+        if path is not None:
+            stack.extend(_imports(path, name) - seen)
+    files = {_module_file(n) for n in seen}
+    for name in seen:
+        for folder in DATA_INPUTS.get(name, ()):
+            files.update(p for p in folder.rglob("*") if p.is_file())
+    return sorted((p for p in files if p is not None), key=lambda p: p.as_posix())
+
+
+def module_key(module: str) -> str:
+    """A hash of everything that decides the drawings of one figure module.
+
+    >>> module_key("ch02_derivatives") == module_key("ch02_derivatives")
+    True
+    >>> len(module_key("ch02_derivatives"))
+    64
+    """
+    import matplotlib
+    import numpy
+
+    digest = hashlib.sha256()
+    digest.update(f"python {sys.version_info[:2]} matplotlib {matplotlib.__version__} numpy {numpy.__version__}\n".encode())
+    for path in imported_files(module):
+        digest.update(path.relative_to(SRC.parent).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class Built:
+    """What :func:`build` produced: every figure's bytes, and which modules it drew."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    drawn: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+def _draw_in_subprocess(modules: list[str], out: Path) -> None:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.setdefault("MPLBACKEND", "Agg")
+    run = subprocess.run(
+        [sys.executable, "-m", "booktools.figures.cache", str(out), *modules],
+        env=env, capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"drawing the figures of {', '.join(modules)} failed:\n{run.stderr[-4000:]}")
+
+
+def build(cache_dir: str | Path) -> Built:
+    """Every figure of the book: reused from ``cache_dir`` where nothing changed, drawn otherwise.
+
+    The cache keeps one folder per figure module and key, holding that
+    module's files and a ``manifest.json``; older keys of a module are removed.
+    """
+    cache = Path(cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    keys = {module: module_key(module) for module in figure_modules()}
+    stale = [m for m, key in keys.items() if not (cache / m / key / "manifest.json").is_file()]
+    if stale:
+        with tempfile.TemporaryDirectory(dir=cache) as scratch:
+            _draw_in_subprocess(stale, Path(scratch))
+            for module in stale:
+                target = cache / module
+                if target.exists():
+                    shutil.rmtree(target)
+                target.mkdir()
+                (Path(scratch) / module).rename(target / keys[module])
+    built = Built(drawn=stale, reused=[m for m in keys if m not in stale])
+    for module, key in keys.items():
+        folder = cache / module / key
+        for name in json.loads((folder / "manifest.json").read_text(encoding="utf-8")):
+            if name in built.files:
+                raise ValueError(f"figure {name!r} is declared by two modules")
+            built.files[name] = (folder / name).read_bytes()
+    return built
+
+
+def _draw(out: Path, modules: list[str]) -> None:
+    """In a fresh process: import each module, render its figures into out/<module>/."""
+    import importlib
+
+    from booktools import figures
+
+    for module in modules:
+        importlib.import_module(f"{_PACKAGE}.{module}")
+        names = sorted(n for n, spec in figures.REGISTRY.items()
+                       if spec.draw.__module__ == f"{_PACKAGE}.{module}")
+        folder = out / module
+        folder.mkdir(parents=True)
+        for name in names:
+            (folder / name).write_bytes(figures.render(figures.REGISTRY[name]))
+        (folder / "manifest.json").write_text(json.dumps(names), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _draw(Path(sys.argv[1]), sys.argv[2:])

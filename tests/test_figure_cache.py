@@ -1,0 +1,119 @@
+"""The site build redraws exactly the figures whose code or inputs changed.
+
+``booktools.figures.cache`` keys each figure module on its own source, the
+sources of every ``backprop``/``booktools`` module it imports (transitively)
+and the data files those read, and draws stale modules in a fresh process.
+These tests work on a copy of ``src/`` so that editing it cannot touch the
+repository.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booktools import figures
+from booktools.figures import cache
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Two cheap figure modules: ch00 imports no library module, ch04 imports calculus.
+CHEAP = ["ch00_path", "ch04_chain_rule"]
+
+
+@pytest.fixture()
+def src_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    monkeypatch.setattr(cache, "SRC", copy)
+    monkeypatch.setattr(cache, "figure_modules", lambda: list(CHEAP))
+    return copy
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_key_follows_imports_to_the_library_and_its_data():
+    files = {p.relative_to(ROOT).as_posix() for p in cache.imported_files("ch11_digits")}
+    assert {"src/backprop/nn.py", "src/backprop/digits.py", "src/backprop/data/digits.csv.gz",
+            "src/booktools/figures/_style.py", "src/booktools/figures/ch11_digits.py"} <= files
+    # nothing the module does not import
+    assert "src/backprop/engine.py" not in files
+    assert "src/booktools/figures/ch02_derivatives.py" not in files
+    # chapter 12 draws from the benchmark results
+    assert "benchmarks/results/gradient_cost.json" in {
+        p.relative_to(ROOT).as_posix() for p in cache.imported_files("ch12_why_backprop")}
+
+
+def test_first_build_draws_then_reuses(src_copy, tmp_path):
+    store = tmp_path / "cache"
+    first = cache.build(store)
+    assert sorted(first.drawn) == CHEAP and first.reused == []
+    figures.discover()
+    for name, content in first.files.items():
+        assert content == figures.render(figures.REGISTRY[name]), f"{name}: cached bytes differ"
+    again = cache.build(store)
+    assert again.drawn == [] and sorted(again.reused) == CHEAP
+    assert again.files == first.files
+
+
+def test_a_library_edit_redraws_only_the_modules_that_import_it(src_copy, tmp_path):
+    store = tmp_path / "cache"
+    cache.build(store)
+    _append(src_copy / "backprop" / "calculus.py", "\n# an edit\n")
+    assert cache.build(store).drawn == ["ch04_chain_rule"]
+    _append(src_copy / "booktools" / "figures" / "_style.py", "\n# an edit\n")
+    assert sorted(cache.build(store).drawn) == CHEAP
+
+
+def test_a_changed_figure_module_is_drawn_from_its_new_code(src_copy, tmp_path):
+    store = tmp_path / "cache"
+    module = src_copy / "booktools" / "figures" / "ch00_path.py"
+    _append(module, '\n\n@figure("cache-probe.svg")\ndef probe():\n'
+                    '    fig = Figure(figsize=(2, 1))\n    fig.add_subplot().plot([0, 1], [0, 1], lw=1)\n'
+                    '    return fig\n')
+    before = cache.build(store).files["cache-probe.svg"]
+    module.write_text(module.read_text(encoding="utf-8").replace("lw=1)", "lw=4)"), encoding="utf-8")
+    after = cache.build(store)
+    assert after.drawn == ["ch00_path"]
+    assert after.files["cache-probe.svg"] != before
+    assert re.search(rb"stroke-width: ?4", after.files["cache-probe.svg"])
+    # the old key's folder is gone: one drawing per module in the cache
+    assert len(list((store / "ch00_path").iterdir())) == 1
+
+
+def test_a_broken_figure_module_fails_the_build_with_its_error(src_copy, tmp_path):
+    _append(src_copy / "booktools" / "figures" / "ch00_path.py", "\nraise RuntimeError('probe failure')\n")
+    with pytest.raises(RuntimeError, match="(?s)ch00_path.*probe failure"):
+        cache.build(tmp_path / "cache")
+
+
+READS_FILES = re.compile(r"\b(read_text|read_bytes|open|resources\.files|np\.load|loadtxt)\(")
+#: Modules of src/ that read files but no figure depends on what they read.
+NOT_FIGURE_INPUTS = {
+    "booktools.figures.cache": "reads the cache and the sources it hashes",
+    "booktools.notebook": "reads chapters and benchmarks_report.py's source to build notebooks",
+}
+
+
+def test_every_module_that_reads_a_file_declares_it():
+    readers = set()
+    for path in (ROOT / "src").rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+        if READS_FILES.search(path.read_text(encoding="utf-8")):
+            readers.add(name)
+    undeclared = readers - set(cache.DATA_INPUTS) - set(NOT_FIGURE_INPUTS)
+    assert not undeclared, (f"{sorted(undeclared)} read files: list what they read in "
+                            "booktools.figures.cache.DATA_INPUTS (or in NOT_FIGURE_INPUTS here, with why)")
+
+
+def test_serve_watches_the_library_and_the_hooks():
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    watched = {Path(p).resolve() for p in config.watch}
+    assert {ROOT / "src", ROOT / "hooks"} <= watched
