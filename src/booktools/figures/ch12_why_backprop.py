@@ -1,9 +1,11 @@
 """Figures of chapter 12: the measured cost of a gradient, and the other benchmarks.
 
-Every figure is drawn from the results that ``make bench`` wrote to
+The timing figures are drawn from the results that ``make bench`` wrote to
 ``benchmarks/results/*.json`` (read with :mod:`booktools.benchmarks_report`):
-nothing here measures anything, so the site build stays fast and the same
-results always give the same bytes.
+nothing here times anything, so the site build stays fast and the same
+results always give the same bytes. The memory figure is the exception: the
+bytes a forward pass keeps are exact and the same on every run, so they are
+measured as the figure is drawn (:mod:`booktools.memory`, in about a second).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop.nn import Sequential
+
 from booktools.benchmarks_report import TARGETS, load
 from booktools.figures import figure
+from booktools.memory import bytes_kept, network, parameter_bytes, stored_bytes
 from booktools.figures._style import (
     BACKPROP_LIGHT, GREY, INK, LIGHT_GREY, METHODS, TARGET, new_figure,
 )
@@ -169,4 +174,71 @@ def engine_speed() -> Figure:
     ax.set_xlabel(f"one forward + backward, ms ({rows[0]['nodes']:,} nodes)")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="y", visible=False)
+    return fig
+
+
+#: The memory figure's networks: 64 inputs, hidden layers of 256, 10 outputs.
+MEMORY_DEPTHS = tuple(range(1, 33))
+MEMORY_BATCHES = tuple(2**k for k in range(11))  # 1 to 1024
+MEMORY_BATCH, MEMORY_DEPTH = 64, 32  # the batch of the depth panel, the depth of the batch panel
+
+
+def memory_measurements() -> dict[str, list[tuple[int, int, int, int]]]:
+    """``(x, measured bytes, formula bytes, weight bytes)`` against depth (batch 64) and batch (depth 32).
+
+    The shallower networks are the first layers of the deepest one, with its
+    output layer: the same shapes as ``network(depth)``, without drawing
+    millions of random weights again for each.
+    """
+    rng = np.random.default_rng(0)
+    deepest = network(max(MEMORY_DEPTHS))
+    by_depth = []
+    for depth in MEMORY_DEPTHS:
+        model = Sequential(*deepest.layers[: 2 * depth], deepest.layers[-1])
+        x = rng.standard_normal((MEMORY_BATCH, 64))
+        by_depth.append((depth, bytes_kept(lambda: model(x)), stored_bytes(model, MEMORY_BATCH),
+                         parameter_bytes(model)))
+    model = Sequential(*deepest.layers[: 2 * MEMORY_DEPTH], deepest.layers[-1])
+    by_batch = []
+    for batch in MEMORY_BATCHES:
+        x = rng.standard_normal((batch, 64))
+        by_batch.append((batch, bytes_kept(lambda: model(x)), stored_bytes(model, batch),
+                         parameter_bytes(model)))
+    return {"depth": by_depth, "batch": by_batch}
+
+
+@figure("ch12-memory.svg")
+def memory() -> Figure:
+    """Bytes a forward pass keeps for backward, against depth and against batch size, with the formula."""
+    measured = memory_measurements()
+    MB = 1e6
+    fig, (deep, wide) = new_figure(10.0, 4.2, ncols=2)
+
+    depth, kept, _, weights = (np.array(c) for c in zip(*measured["depth"]))
+    line = np.linspace(0, depth.max(), 2)
+    deep.plot(line, 8 * MEMORY_BATCH * (64 + 2 * 256 * line) / MB, color=INK, linewidth=1,
+              label="formula: 8 N (64 + 2 × 256 L) bytes")
+    deep.plot(depth, kept / MB, "o", color=BACKPROP, markersize=4, label="measured (tracemalloc)")
+    deep.plot(depth, weights / MB, "--", color=GREY, label="the weights (parameter values)")
+    deep.set_xlim(0, depth.max() + 1)
+    deep.set_ylim(0, None)
+    deep.set_xlabel("hidden layers L (width 256)")
+    deep.set_ylabel("MB kept for the backward pass")
+    deep.set_title(f"Against depth (batch N = {MEMORY_BATCH})")
+    deep.legend(fontsize=8, loc="upper left")
+
+    batch, kept, _, weights = (np.array(c) for c in zip(*measured["batch"]))
+    line = np.geomspace(batch.min(), batch.max(), 2)
+    wide.plot(line, 8 * line * (64 + 2 * 256 * MEMORY_DEPTH) / MB, color=INK, linewidth=1,
+              label=f"formula: 8 N (64 + 2 × 256 × {MEMORY_DEPTH}) bytes")
+    wide.plot(batch, kept / MB, "o", color=BACKPROP, markersize=4, label="measured (tracemalloc)")
+    wide.axhline(weights[0] / MB, color=GREY, linestyle="--",
+                 label="the weights (parameter values)")
+    wide.set_xscale("log", base=2)
+    wide.set_xticks(batch[::2], [f"{b:,}" for b in batch[::2]])
+    wide.set_yscale("log")
+    wide.set_xlabel("batch size N")
+    wide.set_ylabel("MB kept for the backward pass")
+    wide.set_title(f"Against batch size (L = {MEMORY_DEPTH} hidden layers)")
+    wide.legend(fontsize=8, loc="upper left")
     return fig
