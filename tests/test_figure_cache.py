@@ -64,9 +64,9 @@ def test_first_build_draws_then_reuses(src_copy, tmp_path):
 def test_a_library_edit_redraws_only_the_modules_that_import_it(src_copy, tmp_path):
     store = tmp_path / "cache"
     cache.build(store)
-    _append(src_copy / "backprop" / "calculus.py", "\n# an edit\n")
+    _append(src_copy / "backprop" / "calculus.py", "\nEDITED = 1\n")
     assert cache.build(store).drawn == ["ch04_chain_rule"]
-    _append(src_copy / "booktools" / "figures" / "_style.py", "\n# an edit\n")
+    _append(src_copy / "booktools" / "figures" / "_style.py", "\nEDITED = 1\n")
     assert sorted(cache.build(store).drawn) == CHEAP
 
 
@@ -117,3 +117,17 @@ def test_serve_watches_the_library_and_the_hooks():
     config = load_config(str(ROOT / "mkdocs.yml"))
     watched = {Path(p).resolve() for p in config.watch}
     assert {ROOT / "src", ROOT / "hooks"} <= watched
+
+
+def test_a_docstring_or_comment_edit_redraws_nothing(src_copy, tmp_path):
+    store = tmp_path / "cache"
+    cache.build(store)
+    calculus = src_copy / "backprop" / "calculus.py"
+    text = calculus.read_text(encoding="utf-8")
+    first_docstring = text.index('"""') + 3
+    calculus.write_text(text[:first_docstring] + "An edited docstring. " + text[first_docstring:] + "\n# a comment\n",
+                        encoding="utf-8")
+    assert cache.build(store).drawn == []
+    # but a change to what the code computes does redraw
+    _append(calculus, "\nEDITED = 1\n")
+    assert cache.build(store).drawn == ["ch04_chain_rule"]

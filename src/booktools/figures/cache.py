@@ -129,8 +129,24 @@ def module_key(module: str) -> str:
     digest.update(f"python {sys.version_info[:2]} matplotlib {matplotlib.__version__} numpy {numpy.__version__}\n".encode())
     for path in imported_files(module):
         digest.update(path.relative_to(SRC.parent).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update((_code(path) if path.suffix == ".py" else path.read_bytes()) + b"\0")
     return digest.hexdigest()
+
+
+def _code(path: Path) -> bytes:
+    """What a Python file computes: its syntax tree without docstrings (or comments).
+
+    Editing a docstring of the library then redraws no figure: the API
+    reference shows the new text, and the drawings cannot have changed.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                body[0] = ast.Pass()
+    return ast.dump(tree, include_attributes=False).encode()
 
 
 @dataclass
