@@ -214,3 +214,218 @@ def test_partial_says_when_no_arguments_were_given():
     with pytest.raises(TypeError) as info:
         partial(_cube, 0.0, 2.0)
     assert str(info.value) == "i must be an integer position, got float 0.0"
+
+
+TINY = float(np.finfo(float).tiny)
+
+
+class Outside(ValueError):
+    """What the test functions below raise outside their domain."""
+
+
+def _exact_message(call, error):
+    with pytest.raises(error) as info:
+        call()
+    return str(info.value)
+
+
+def _single_number_then(shape_after, x):
+    """A number at ``x`` itself, an array of ``shape_after`` anywhere else."""
+    return lambda t: t if t == x else np.ones(shape_after)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: derivative(42, 1.0), TypeError, "f must be a callable function of numbers, got int 42"),
+        (lambda: derivative(lambda t: complex(t, 1.0), 1.0), TypeError,
+         "f must return a real number, but at x=1.0 it returned (1+1j)"),
+        (lambda: derivative(lambda t: "abc", 1.0), TypeError,
+         "f must return a number, but at x=1.0 it returned str 'abc'"),
+        (lambda: derivative(lambda t: np.ones(3) * t, 1.0), ValueError,
+         "f must return a single number, but at x=1.0 it returned an array of shape (3,)"),
+        (lambda: derivative(lambda z: np.ones(3) * z, 1.0, method="complex"), ValueError,
+         "f must return a single number, but at x=1.0 it returned an array of shape (3,)"),
+        (lambda: derivative(_single_number_then((2,), 1.0), 1.0, method="forward", h=0.5), ValueError,
+         "f must return a single number, but at x+h=1.5 it returned an array of shape (2,)"),
+        (lambda: derivative(lambda t: t if t < 1.2 else np.ones(2), 1.0, method="central", h=0.5),
+         ValueError, "f must return a single number, but at x+h=1.5 it returned an array of shape (2,)"),
+        (lambda: derivative(lambda t: t if t > 0.8 else np.ones(2), 1.0, method="central", h=0.5),
+         ValueError, "f must return a single number, but at x-h=0.5 it returned an array of shape (2,)"),
+        (lambda: derivative(_cube, 1.0, method="central", h=1e-20), ValueError,
+         "h=1e-20 is too small to change x=1.0"),
+        (lambda: derivative(_cube, 1.0, method="forward", h=1e-20), ValueError,
+         "h=1e-20 is too small to change x=1.0"),
+        (lambda: derivative(_cube, 1.0, h=TINY / 2), ValueError,
+         f"h must be at least {TINY!r} (the smallest normal float), got {TINY / 2!r}"),
+        (lambda: derivative(lambda z: z * z if z.imag == 0 else np.array([z, z]), 1.0, method="complex"),
+         ValueError, "f must return a single number, but it returned an array of shape (2,)"),
+        (lambda: derivative(abs, 1.0, method="complex"), TypeError,
+         "method='complex' needs an f that carries complex input through to a complex output, "
+         "but f returned float; use method='richardson' for this f"),
+        (lambda: derivative(lambda z: z * 1e-10, 1.0, method="complex", h=1e-300), ValueError,
+         f"h=1e-300 is too small for the complex step: Im f(x + ih) = {1e-300 * 1e-10!r} underflows"),
+        (lambda: derivative(lambda z: z + 1j, 1.0, method="complex"), ValueError,
+         "method='complex' needs an f that is real on real numbers, but f(x + 0i) at x=1.0 "
+         "has the imaginary part 1.0"),
+        (lambda: derivative(lambda z: np.array([z + 2j]), 1.0, method="complex"), ValueError,
+         "method='complex' needs an f that is real on real numbers, but f(x + 0i) at x=1.0 "
+         "has the imaginary part 2.0"),
+    ],
+)
+def test_error_messages_say_what_f_did_and_where(call, error, message):
+    assert _exact_message(call, error) == message
+
+
+def _raises(error):
+    def f(t):
+        raise error
+
+    return f
+
+
+def test_a_failure_of_f_at_x_is_reported_with_its_cause():
+    cause = Outside("outside the domain")
+    with pytest.raises(ValueError) as info:
+        derivative(_raises(cause), 1.0)
+    assert str(info.value) == (
+        "f cannot be evaluated at x=1.0 (Outside: outside the domain), so it has no derivative there"
+    )
+    assert info.value.__cause__ is cause
+    message = _exact_message(lambda: derivative(_raises(OverflowError("big")), 2.0, method="forward"),
+                             ValueError)
+    assert message == "f cannot be evaluated at x=2.0 (OverflowError: big), so it has no derivative there"
+
+
+def test_the_central_method_reports_a_failure_next_to_x():
+    def f(t):
+        if t > 1.2:
+            raise ZeroDivisionError("pole at 1.5")
+        return t
+
+    with pytest.raises(ValueError) as info:
+        derivative(f, 1.0, method="central", h=0.5)
+    assert str(info.value) == ("f cannot be evaluated next to x=1.0 (ZeroDivisionError: pole at 1.5), "
+                               "so method='central' has no derivative there")
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+def test_type_errors_of_f_pass_through_except_for_the_complex_step():
+    cause = TypeError("no complex numbers here")
+    with pytest.raises(TypeError) as info:
+        derivative(_raises(cause), 1.0)
+    assert info.value is cause  # not disguised as a complex-step problem
+    with pytest.raises(TypeError) as info:
+        derivative(_raises(cause), 1.0, method="complex")
+    assert str(info.value) == (
+        "method='complex' needs an f that accepts complex numbers, but f(x + 0i) raised "
+        "TypeError: no complex numbers here; use method='richardson' for this f"
+    )
+    assert info.value.__cause__ is cause
+
+
+def test_the_complex_step_edge_cases():
+    # a size-1 array is a number, here too
+    assert derivative(lambda z: np.array([z * z]), 2.0, method="complex") == 4.0
+    # a constant has derivative 0: Im f(x + ih) = 0 is an answer, not an underflow
+    assert derivative(lambda z: 0 * z + 5, 1.0, method="complex") == 0.0
+    # the smallest normal Im f(x + ih) is still exact
+    assert derivative(lambda z: z * TINY, 1.0, method="complex", h=1.0) == TINY
+
+
+def test_the_smallest_normal_step_is_accepted():
+    assert derivative(lambda t: 3 * t, 0.0, method="forward", h=TINY) == 3.0
+
+
+def test_richardson_retries_with_a_step_ten_times_smaller_at_a_domain_edge():
+    points = []
+
+    def f(t):  # log(t - 1.95): defined for t > 1.95 only
+        points.append(t)
+        if abs(t - 2.0) > 0.2:
+            raise RuntimeError(f"evaluated too far from x: {t!r}")
+        return math.log(t - 1.95)
+
+    assert derivative(f, 2.0) == pytest.approx(20.0, rel=1e-9)
+    assert points[:5] == [2.0, 2.0 + 0.1, 2.0 - 0.1, 2.0 + 0.1 / 10, 2.0 - 0.1 / 10]
+
+
+@pytest.mark.parametrize("beside", [math.nan, "raise"])
+def test_richardson_gives_up_when_f_is_undefined_on_both_sides(beside):
+    def f(t):
+        if t == 1.0:
+            return 1.0
+        if abs(t - 1.0) > 0.2:  # the step only ever shrinks
+            raise RuntimeError(f"evaluated too far from x: {t!r}")
+        if beside == "raise":
+            raise Outside(f"f({t!r}) is undefined")
+        return beside
+
+    with pytest.raises(ValueError) as info:
+        derivative(f, 1.0)
+    assert str(info.value) == (
+        "f is not finite (or cannot be evaluated) on both sides of x=1.0, even with tiny steps"
+    )
+    if beside == "raise":
+        assert isinstance(info.value.__cause__, Outside)
+    else:
+        assert info.value.__cause__ is None
+
+
+def _ridders(f, x, h):
+    """Ridders' method as in Numerical Recipes (dfridr): CON = 1.4, SAFE = 2, 12 rows.
+
+    Each central difference divides by the step really taken, (x + h) - (x - h).
+    """
+    def central(step):
+        return (f(x + step) - f(x - step)) / ((x + step) - (x - step))
+
+    con2 = 1.4 * 1.4
+    a = [[central(h)]]
+    err, ans = math.inf, math.nan
+    for i in range(1, 12):
+        h /= 1.4
+        a.append([central(h)])
+        fac = con2
+        for j in range(1, i + 1):
+            a[i].append((a[i][j - 1] * fac - a[i - 1][j - 1]) / (fac - 1.0))
+            fac *= con2
+            errt = max(abs(a[i][j] - a[i][j - 1]), abs(a[i][j] - a[i - 1][j - 1]))
+            if errt <= err:
+                err, ans = errt, a[i][j]
+        if abs(a[i][i] - a[i - 1][i - 1]) >= 2.0 * err:
+            break
+    return ans
+
+
+# Rational functions: IEEE arithmetic only, so the same bits on every platform.
+RATIONAL = [
+    lambda t: t * t * t,
+    lambda t: 2 * t,
+    lambda t: t * t * t * t * t - 3 * t,
+    lambda t: 1 / (1 + t * t),
+    lambda t: 1 / t,
+]
+
+
+@pytest.mark.parametrize("k", range(len(RATIONAL)))
+@pytest.mark.parametrize("x", [0.001, 0.1, 0.5, 1.0, 1.5, 3.0, 25.0])
+@pytest.mark.parametrize("h", [None, 0.05, 0.5, 1.0, 3.0, 100.0])
+def test_richardson_is_ridders_method_bit_for_bit(k, x, h):
+    f = RATIONAL[k]
+    if k == 4 and h is not None and h >= x:
+        return  # 1/t: the step would cross the pole
+    points, expected_points = [], []
+
+    def f_recorded(t):
+        points.append(t)
+        return f(t)
+
+    def f_expected(t):
+        expected_points.append(t)
+        return f(t)
+
+    first_step = 0.1 * min(1.0, max(abs(x), 1e-3)) if h is None else h
+    expected = _ridders(f_expected, x, first_step)
+    assert derivative(f_recorded, x, h=h) == expected
+    assert points == [x, *expected_points]  # f(x) first, then the same steps
