@@ -19,6 +19,15 @@ differences) or ``2P`` (central differences); where that takes a few seconds
 at most, it is actually run, its time converted into forward passes, and its
 result compared with backpropagation's.
 
+Forward mode (chapter 7) is timed too: one forward-mode pass through the same
+network, a Jacobian-vector product that carries the tangent of every array
+next to its value (``dZ = dX W + X dW + db`` for a layer, ``relu'(Z) * dZ`` for
+an activation), gives the derivative of the loss in one direction of the
+parameters. Its time, in forward passes, is the price of one forward-mode
+pass; a forward-mode gradient needs ``P`` of them, one per parameter, and
+where that takes a few seconds at most it is run, timed and compared with
+backpropagation's gradient like the numeric ones.
+
 Target: forward + backward at most 3 forward passes at every size.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_gradient_cost.py``.
@@ -93,6 +102,62 @@ def numeric_gradient(model, loss, x, y, kind: str):
     return grads
 
 
+def jvp(model, x, y, tangents):
+    """One forward-mode pass: the loss and its derivative along ``tangents``.
+
+    ``tangents`` holds one array per parameter, in the order of
+    ``model.parameters()``: the direction in which the parameters move.
+    Every array of the forward pass gets its tangent beside it, computed by
+    the chain rule in the same pass: ``dZ = dX @ W + X @ dW + db`` for a
+    ``Linear`` layer (``dX`` is 0 for the data, so the first layer skips
+    that product), ``(Z > 0) * dZ`` for a ``ReLU``, and
+    ``dL = sum((softmax(Z) - onehot(y)) * dZ) / N`` for the loss.
+    """
+    import numpy as np
+
+    from backprop.losses import log_softmax
+    from backprop.nn import Linear
+
+    tangent = dict(zip(map(id, model.parameters()), tangents))
+    a, da = x, None
+    for layer in model.layers:
+        if isinstance(layer, Linear):
+            W, dW, db = layer.weight.data, tangent[id(layer.weight)], tangent[id(layer.bias)]
+            z = a @ W + layer.bias.data
+            dz = a @ dW + db if da is None else da @ W + a @ dW + db
+            a, da = z, dz
+        else:  # ReLU
+            on = a > 0
+            a, da = a * on, da * on
+    log_p = log_softmax(a)
+    rows = np.arange(len(y))
+    loss = -float(log_p[rows, y].mean())
+    g = np.exp(log_p)
+    g[rows, y] -= 1.0
+    return loss, float(np.sum(g * da)) / len(y)
+
+
+def forward_mode_gradient(model, x, y):
+    """The gradient by forward mode: one pass per parameter, ``P`` passes.
+
+    Pass ``i`` moves parameter number ``i`` alone (its tangent is 1, every
+    other is 0) and reads off the derivative of the loss with respect to it.
+    """
+    import numpy as np
+
+    tangents = [np.zeros_like(p.data) for p in model.parameters()]
+    grads = []
+    for t in tangents:
+        flat = t.reshape(-1)  # a view: setting it sets the tangent
+        grad = np.empty(flat.size)
+        for i in range(flat.size):
+            flat[i] = 1.0
+            grad[i] = jvp(model, x, y, tangents)[1]
+            flat[i] = 0.0
+        grads.append(grad.reshape(t.shape))
+    return grads
+
+
 def relative_error(a, b) -> float:
     import numpy as np
 
@@ -128,11 +193,18 @@ def main() -> None:
             loss(model(x), y)
             model.backward(loss.backward())  # dL/dX of the first layer too
 
+        import numpy as np
+
+        direction = [np.random.default_rng(1).standard_normal(p.data.shape) for p in model.parameters()]
+
+        def forward_mode_pass():
+            return jvp(model, x, y, direction)
+
         # The timed passes add to .grad again and again; only the time matters here.
         times = _common.interleaved_medians(
             {"forward": forward, "forward_backward": forward_backward,
              "forward_backward_input_grad": forward_backward_input_grad,
-             "zero_grad": model.zero_grad}, repeats, minimum=0.05
+             "zero_grad": model.zero_grad, "forward_mode_pass": forward_mode_pass}, repeats, minimum=0.05
         )
         t_forward = times["forward"]["median_s"]
         row = {
@@ -144,6 +216,11 @@ def main() -> None:
             "zero_grad": times["zero_grad"],
             "ratio": times["forward_backward"]["median_s"] / t_forward,
             "numeric": {},
+            "forward_mode": {
+                "pass": times["forward_mode_pass"],
+                "pass_in_forward_passes": times["forward_mode_pass"]["median_s"] / t_forward,
+                "passes": P,
+            },
         }
         model.zero_grad()
         forward_backward()
@@ -167,10 +244,31 @@ def main() -> None:
                 "passes_measured": elapsed / t_forward,
                 "relative_error_vs_backprop": relative_error(grads, backprop_grads),
             }
+        t_jvp = times["forward_mode_pass"]["median_s"]
+        # the same loss as the network's forward pass, and its slope along `direction`
+        # equal to backprop's gradient dotted with it
+        loss_value, slope = forward_mode_pass()
+        assert abs(loss_value - loss(model(x), y)) <= 1e-12 * max(1.0, abs(loss_value))
+        along = sum(float(np.sum(g * d)) for g, d in zip(backprop_grads, direction))
+        row["forward_mode"]["slope_relative_error_vs_backprop"] = abs(slope - along) / max(abs(along), 1e-300)
+        if P * t_jvp <= NUMERIC_BUDGET:
+            runs = max(1, min(5, int(1.0 / (P * t_jvp))))
+            out = []
+            samples = [_common.time_per_call(lambda: out.append(forward_mode_gradient(model, x, y)))
+                       for _ in range(runs)]
+            timing = _common.summary(samples)
+            row["forward_mode"]["gradient"] = {
+                "time_s": timing["median_s"],
+                "wall_s": timing["wall_median_s"],
+                "runs": runs,
+                "passes_measured": timing["median_s"] / t_forward,
+                "relative_error_vs_backprop": relative_error(out[0], backprop_grads),
+            }
         results.append(row)
         numeric = ", ".join(f"{k} diff {v['time_s']:.2f} s = {v['passes_measured']:,.0f} passes"
                             for k, v in row["numeric"].items())
-        print(f"P = {P:>9,}: forward {t_forward * 1e3:8.3f} ms, ratio {row['ratio']:.2f}"
+        print(f"P = {P:>9,}: forward {t_forward * 1e3:8.3f} ms, ratio {row['ratio']:.2f}, "
+              f"forward-mode pass {row['forward_mode']['pass_in_forward_passes']:.2f}"
               + (f"; {numeric}" if numeric else ""), flush=True)
 
     payload = {
@@ -186,6 +284,8 @@ def main() -> None:
             "timing": "median of interleaved repeats, each at least 50 ms of back-to-back calls",
             "clock": _common.CLOCK["name"],
             "numeric_budget_s": NUMERIC_BUDGET,
+            "forward_mode": "one pass is a Jacobian-vector product through the same network; "
+                            "the P-pass gradient is run where it takes at most numeric_budget_s",
         },
         "results": results,
     }

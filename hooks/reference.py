@@ -26,7 +26,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 #: Reading order of the modules (the path of the book); others follow by name.
-ORDER = ["calculus", "descent", "datasets", "twolayer", "engine", "nn", "gradcheck", "losses", "optim", "digits"]
+ORDER = ["calculus", "descent", "datasets", "twolayer", "engine", "dual", "nn", "gradcheck", "losses", "optim", "digits"]
 SECTION = "Reference"
 PLACEHOLDER = "{{ reference_modules }}"
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop import calculus, descent, engine, gradcheck, losses, nn, optim, twolayer
+from backprop import calculus, descent, dual, engine, gradcheck, losses, nn, optim, twolayer
 from backprop.datasets import noisy_line, shapes
 from backprop.datasets import digits as digits_module
 
@@ -76,6 +76,19 @@ CATALOGUE = [
     ("Value log of zero", lambda: engine.Value(0.0).log(), ValueError, "log"),
     ("Value log of negative", lambda: engine.Value(-2.0).log(), ValueError, "log"),
     ("Value power of a Value", lambda: engine.Value(2.0) ** engine.Value(3.0), TypeError, ""),
+    # dual numbers (forward mode)
+    ("Dual of a string", lambda: dual.Dual("3"), TypeError, "Dual value must be a real number"),
+    ("Dual derivative NaN", lambda: dual.Dual(1.0, math.nan), ValueError, "Dual derivative must be a finite"),
+    ("Dual plus a Value", lambda: dual.Dual(1.0) + engine.Value(1.0), TypeError, "must be a Dual or a real number"),
+    ("Dual log of zero", lambda: dual.Dual(0.0, 1.0).log(), ValueError, "log"),
+    ("Dual square root at zero", lambda: dual.Dual(0.0, 1.0) ** 0.5, ValueError, "not finite"),
+    ("Dual derivative overflows", lambda: dual.Dual(1.0, 1e308) * 10, ValueError, "derivative of '*'"),
+    ("forward_derivative non-callable", lambda: dual.forward_derivative(3, 1.0), TypeError, "f must be a callable"),
+    ("forward_derivative NaN point", lambda: dual.forward_derivative(lambda x: x, math.nan), ValueError, "x must be a finite"),
+    ("forward_derivative f returns a string", lambda: dual.forward_derivative(lambda x: "a", 1.0), TypeError, "f must return a Dual"),
+    ("forward_gradient 2-D point", lambda: dual.forward_gradient(lambda w: w[0], np.ones((2, 2))), ValueError, "point must be a flat"),
+    ("forward_gradient NaN in point", lambda: dual.forward_gradient(lambda w: w[0], [1.0, math.nan]), ValueError, "point"),
+    ("forward_gradient f returns a list", lambda: dual.forward_gradient(lambda w: w, [1.0]), TypeError, "f must return one number"),
     # the network library: shapes, dtypes, sizes, order of calls
     ("Linear zero features", lambda: nn.Linear(0, 3), ValueError, "in_features"),
     ("Linear negative features", lambda: nn.Linear(2, -1), ValueError, "out_features"),

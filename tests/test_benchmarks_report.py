@@ -222,3 +222,95 @@ def test_the_report_module_needs_neither_numpy_nor_matplotlib():
             "print(sorted(m for m in ('numpy', 'matplotlib', 'torch') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------- forward mode
+
+def test_forward_mode_results_count_the_passes_and_agree():
+    result = committed("forward_mode")
+    cases = {r["case"] for r in result["results"]}
+    assert cases == {"gradient", "derivatives"}
+    for r in result["results"]:
+        forward, reverse = r["forward_mode"], r["reverse_mode"]
+        assert r["max_relative_difference"] < 1e-12
+        if r["case"] == "gradient":  # P inputs: P forward-mode passes, 1 + 1 in reverse mode
+            assert forward["passes"] == r["P"] == r["hidden"] ** 2 + 5 * r["hidden"] + 1
+            assert (reverse["forward_passes"], reverse["backward_passes"]) == (1, 1)
+        else:  # P outputs: 1 forward-mode pass, 1 + P in reverse mode
+            assert forward["passes"] == 1
+            assert (reverse["forward_passes"], reverse["backward_passes"]) == (1, r["P"])
+
+
+def test_forward_mode_table_prints_the_json_numbers():
+    result = committed("forward_mode")
+    lines = report.forward_mode_table(result).splitlines()
+    assert lines[0].split() == ["function", "P", "fwd", "passes", "time", "rev", "passes", "time", "faster"]
+    assert len(lines) == 1 + len(result["results"])
+    for line, r in zip(lines[1:], result["results"]):
+        assert line.startswith("f: R^P -> R" if r["case"] == "gradient" else "f: R -> R^P")
+        assert report.format_time(r["forward_mode"]["time"]["median_s"]) in line
+        assert report.format_time(r["reverse_mode"]["time"]["median_s"]) in line
+        assert f"{r['reverse_mode']['forward_passes']:,} + {r['reverse_mode']['backward_passes']:,}" in line
+
+
+def _forward_mode_result(times):
+    """A forward-mode result with these (case, P, forward seconds, reverse seconds)."""
+    result = copy.deepcopy(committed("forward_mode"))
+    rows = []
+    for case, P, t_forward, t_reverse in times:
+        rows.append({"case": case, "P": P,
+                     "forward_mode": {"passes": P if case == "gradient" else 1, "time": {"median_s": t_forward}},
+                     "reverse_mode": {"forward_passes": 1, "backward_passes": 1 if case == "gradient" else P,
+                                      "time": {"median_s": t_reverse}},
+                     "max_relative_difference": 0.0})
+    result["results"] = rows
+    return result
+
+
+def test_forward_mode_table_names_the_faster_mode():
+    result = _forward_mode_result([("gradient", 4, 0.002, 0.001), ("gradient", 400, 2.0, 0.01),
+                                   ("derivatives", 1000, 0.001, 0.5)])
+    lines = report.forward_mode_table(result).splitlines()
+    assert lines[1].endswith("reverse 2.0x")
+    assert lines[2].endswith("reverse 200x") and "  1 + 1  " in lines[2] and " 400 " in lines[2]
+    assert lines[3].endswith("forward 500x") and "1 + 1,000" in lines[3] and lines[3].startswith("f: R -> R^P  1,000")
+
+
+def test_forward_mode_verdict_is_computed():
+    limit = report.TARGETS["forward_mode"]
+    assert limit == 8
+    met = _forward_mode_result([("gradient", 4, 0.001, 0.002), ("gradient", 8, 0.003, 0.002),
+                                ("gradient", 100, 1.0, 0.01), ("derivatives", 4, 0.002, 0.001),
+                                ("derivatives", 10, 0.001, 0.002), ("derivatives", 100, 0.01, 1.0)])
+    assert report.forward_mode_verdict(met).splitlines() == [
+        "reverse mode faster for a gradient of P inputs at every P >= 8: met (faster from P = 8 on)",
+        "forward mode faster for the derivatives of P outputs at every P >= 8: met (faster from P = 10 on)",
+    ]
+    missed = _forward_mode_result([("gradient", 8, 0.001, 0.002), ("gradient", 100, 1.0, 0.01),
+                                   ("derivatives", 10, 0.001, 0.002), ("derivatives", 100, 1.0, 1.0)])
+    assert report.forward_mode_verdict(missed).splitlines() == [
+        "reverse mode faster for a gradient of P inputs at every P >= 8: NOT met (faster from P = 100 on)",
+        "forward mode faster for the derivatives of P outputs at every P >= 8: NOT met "
+        "(not faster at the largest P)",
+    ]
+
+
+def test_gradient_cost_table_shows_forward_mode_only_with_its_data():
+    result = copy.deepcopy(committed("gradient_cost"))
+    for row in result["results"]:
+        row.pop("forward_mode", None)
+    plain = report.gradient_cost_table(result)
+    assert "fwd mode" not in plain
+    assert plain.splitlines()[0].split() == ["parameters", "forward", "fwd+bwd", "backprop", "fwd", "diff",
+                                             "(measured)", "central", "(measured)"]
+    rows = result["results"][:3]
+    result["results"] = rows
+    rows[0]["forward_mode"] = {"pass_in_forward_passes": 2.0, "passes": rows[0]["parameters"],
+                               "gradient": {"passes_measured": 1234.4}}
+    rows[1]["forward_mode"] = {"pass_in_forward_passes": 1.5, "passes": rows[1]["parameters"]}
+    lines = report.gradient_cost_table(result).splitlines()
+    assert lines[0].split()[-3:] == ["fwd", "mode", "(measured)"]
+    assert lines[1].split()[-2:] == [f"{2 * rows[0]['parameters']:,}", "1,234"]
+    assert lines[2].split()[-2:] == [f"{1.5 * rows[1]['parameters']:,.0f}", "-"]
+    assert lines[3].split()[-2:] == ["-", "-"]  # a row measured without forward mode
+    assert lines[1].split()[:-2] == plain.splitlines()[1].split()  # the other columns as before

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import backprop
-from backprop import calculus, descent, digits, engine, gradcheck, losses, nn, optim, twolayer
+from backprop import calculus, descent, digits, dual, engine, gradcheck, losses, nn, optim, twolayer
 from backprop import datasets
 from backprop.datasets import digits as digits_file
 from tests.fuzz_strategies import (
@@ -847,6 +847,97 @@ def test_engine_expressions(leaves, steps, bad):
     assert all(leaf.grad == 0.0 for leaf in values[:n])
     engine.zero_grad(root)
     assert root.grad == 0.0
+
+
+# --------------------------------------------------------------------- dual
+
+
+def _run_steps(leaves, steps):
+    """The random expression of ``steps`` on ``leaves`` (Values or Duals alike): its last node."""
+    nodes = list(leaves)
+    for op, i, j, k in steps:
+        nodes.append(_apply_value(op, nodes[i % len(nodes)], nodes[j % len(nodes)], k))
+    return nodes[-1]
+
+
+def _dual_reference(leaves, steps):
+    """(value, gradient, scale) of the expression by float arithmetic, or None where it fails."""
+    n = len(leaves)
+    nodes = [(float(v), np.eye(n)[i], np.eye(n)[i]) for i, v in enumerate(leaves)]
+    for op, i, j, k in steps:
+        try:
+            with np.errstate(all="raise"):
+                node = _apply_dual(op, nodes[i % len(nodes)], nodes[j % len(nodes)], k)
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        if isinstance(node[0], complex) or not all(math.isfinite(v) for v in (node[0], *node[1], *node[2])):
+            return None
+        nodes.append(node)
+    return nodes[-1]
+
+
+@fuzzes("backprop.dual.Dual", "backprop.dual.forward_gradient", "backprop.dual.forward_derivative")
+@fuzz_settings(300)
+@given(
+    leaves=st.lists(real_numbers(-3, 3), min_size=1, max_size=3),
+    steps=st.lists(STEP, min_size=1, max_size=10),
+    bad=st.one_of(st.none(), st.none(), st.none(), NOT_REAL.filter(lambda v: v is not None)),
+    bad_f=st.one_of(st.none(), st.none(), st.none(), NOT_CALLABLE),
+)
+def test_dual_expressions(leaves, steps, bad, bad_f):
+    """Random expressions in forward mode: the same values as Value, its gradients, P passes."""
+    n = len(leaves)
+    if bad is not None:  # a bad part, operand or point: refused, naming it
+        call(lambda: dual.Dual(bad), kind=BAD, which="Dual value")
+        call(lambda: dual.Dual(1.0, bad), kind=BAD, which="Dual derivative")
+        op = ("+", "-", "*", "/", "r+", "r-", "r*", "r/", "**")[len(steps) % 9]
+        d = dual.Dual(float(leaves[0]), 1.0)
+        out = call(lambda: _apply_value(op, d, bad, bad) if op[0] != "r" and op != "**" else _apply_value(op, d, d, bad),
+                   kind=BAD, which="operand", names=["Dual", "exponent", f"'{op.lstrip('r')}'"], reads=[d])
+        assert out.refused
+        call(lambda: dual.forward_derivative(lambda x: x * x, bad), kind=BAD, which="x")
+        point = list(leaves) + [bad]
+        call(lambda: dual.forward_gradient(lambda w: w[0], point), kind=BAD, which="point", reads=[point])
+        call(lambda: dual.forward_derivative(lambda x: bad, 1.0), kind=BAD, which="f",
+             names=["returned", "f"])
+        return
+    if bad_f is not None:
+        call(lambda: dual.forward_derivative(bad_f, leaves[0]), kind=BAD, which="f")
+        call(lambda: dual.forward_gradient(bad_f, leaves), kind=BAD, which="f")
+        return
+    expected = _dual_reference(leaves, steps)
+    passes = []
+
+    def f(w):
+        passes.append([d.derivative for d in w])
+        return _run_steps(w, steps)
+
+    point = list(leaves)
+    out = call(lambda: dual.forward_gradient(f, point), kind=EDGE, which=None, reads=[point],
+               names=["Dual", "exponent", "power", "log", "exp", "division", "derivative", "**", "value"],
+               also=(ZeroDivisionError,))
+    if out.refused:
+        assert expected is None or abs(expected[0]) > 1e300, f"refused, but the reference gives {expected}: {out.error}"
+        return
+    assert expected is not None, "forward mode gave finite numbers where float arithmetic fails"
+    assert passes == [list(row) for row in np.eye(n)], "one pass per input, each seeding one input"
+    close(out.result, expected[1], rtol=1e-9, atol=1e-9 * float(np.max(expected[2])) + 1e-300,
+          scale=float(np.max(expected[2])))
+    # the same function on Values: the same value, bit for bit, and the gradient of backward()
+    values = [engine.Value(v) for v in leaves]
+    root = _run_steps(values, steps)
+    forward = _run_steps([dual.Dual(v) for v in leaves], steps)
+    assert forward.value == root.data
+    root.backward()
+    for i, leaf in enumerate(values):
+        close(out.result[i], leaf.grad, rtol=1e-9, atol=1e-9 * expected[2][i] + 1e-300, scale=expected[2][i])
+    # forward_derivative: the other inputs held constant, one pass
+    rest = [dual.Dual(v) for v in leaves[1:]]
+    d0 = call(lambda: dual.forward_derivative(lambda x: _run_steps([x] + rest, steps), leaves[0]),
+              kind=GOOD, which=None)
+    assert d0.result == out.result[0]
+    several = dual.forward_derivative(lambda x: [_run_steps([x] + rest, steps), 2.0], leaves[0])
+    assert several == [out.result[0], 0.0]
 
 
 # ------------------------------------------------------------------- losses

@@ -52,7 +52,7 @@ CHAPTERS = sorted(DOCS.glob("[0-9][0-9]-*.md"))
 WALKTHROUGH = DOCS / "notebooks" / "seed-walkthrough.ipynb"
 NOTEBOOKS = [*(chapter.stem for chapter in CHAPTERS), WALKTHROUGH.stem]
 #: The only notebook that may import ``booktools``: its set-up cell writes it.
-WRITES_BOOKTOOLS = {"12-why-backprop"}
+WRITES_BOOKTOOLS = {"07-autodiff", "12-why-backprop"}
 CELL_TIMEOUT = 120
 KERNEL = "backprop-reader"
 REPOSITORY = "owner/backprop-from-scratch"

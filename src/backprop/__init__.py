@@ -6,6 +6,7 @@ Each module belongs to one chapter of the book:
 - [`backprop.descent`][]: gradient descent fitting a line (chapter 5);
 - [`backprop.twolayer`][]: the source tutorial's two-neuron network, three ways to its gradient (chapter 6);
 - [`backprop.engine`][]: a scalar reverse-mode autodiff engine, ``Value`` (chapter 7);
+- [`backprop.dual`][]: dual numbers, forward-mode autodiff, ``Dual`` (chapter 7);
 - [`backprop.nn`][], [`backprop.gradcheck`][]: vectorized layers and a gradient checker (chapter 8);
 - [`backprop.losses`][], [`backprop.optim`][]: losses and optimizers (chapter 9);
 - [`backprop.datasets`][]: the seeded synthetic sets and the shipped digits (chapters 5-11);

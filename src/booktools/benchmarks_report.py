@@ -9,7 +9,7 @@ page is typed by hand.
 
 >>> from booktools.benchmarks_report import TARGETS
 >>> sorted(TARGETS)
-['derivative_accuracy', 'engine', 'gradient_cost', 'torch']
+['derivative_accuracy', 'engine', 'forward_mode', 'gradient_cost', 'torch']
 >>> format_time(0.000123), format_time(0.0456), format_time(2.5)
 ('123 µs', '45.6 ms', '2.50 s')
 """
@@ -41,6 +41,8 @@ __all__ = [
     "engine_table",
     "engine_speedups",
     "engine_verdict",
+    "forward_mode_table",
+    "forward_mode_verdict",
 ]
 
 #: Where ``make bench`` writes the results: ``benchmarks/results`` in the repository.
@@ -54,12 +56,15 @@ BUNDLED_RESULTS_DIR = Path(__file__).resolve().with_name("results")
 #: - ``gradient_cost``: forward + backward costs at most this many forward passes;
 #: - ``derivative_accuracy``: ``backprop.calculus.derivative``'s largest relative error;
 #: - ``torch``: ``backprop.nn``'s time per epoch at most this fraction of PyTorch float64's;
-#: - ``engine``: ``backprop.engine`` at least this many times faster than micrograd.
+#: - ``engine``: ``backprop.engine`` at least this many times faster than micrograd;
+#: - ``forward_mode``: from this many inputs (outputs) on, reverse (forward) mode is
+#:   the faster way to a gradient (to the derivatives of every output), chapter 7.
 TARGETS: dict[str, float] = {
     "gradient_cost": 3.0,
     "derivative_accuracy": 1e-9,
     "torch": 0.5,
     "engine": 2.0,
+    "forward_mode": 8,
 }
 
 #: The least fraction of an epoch that a faster spelling of a chapter's
@@ -78,7 +83,7 @@ def load(name: str, directory: str | Path | None = None) -> dict[str, Any]:
     >>> load("speed of light")
     Traceback (most recent call last):
     ...
-    ValueError: name must be one of 'derivative_accuracy', 'engine', 'gradient_cost', 'torch', got 'speed of light'
+    ValueError: name must be one of 'derivative_accuracy', 'engine', 'forward_mode', 'gradient_cost', 'torch', got 'speed of light'
     """
     if name not in TARGETS:
         known = ", ".join(repr(k) for k in sorted(TARGETS))
@@ -161,8 +166,13 @@ def gradient_cost_table(result: dict[str, Any]) -> str:
     The backprop column is ``(forward + backward) / forward``; the numeric
     columns give the passes a finite-difference gradient needs (``P + 1``
     forward, ``2P`` central) and, where it was run, the cost measured in
-    forward passes.
+    forward passes. Results that hold a forward-mode measurement (chapter 7)
+    get two more columns, shown only then: ``fwd mode``, the cost of a
+    forward-mode gradient in forward passes, ``P`` times the measured cost of
+    one forward-mode pass, and, where the ``P`` passes were run, their
+    measured cost.
     """
+    with_forward_mode = any("forward_mode" in r for r in result["results"])
     rows = []
     for r in result["results"]:
         P = r["parameters"]
@@ -171,7 +181,7 @@ def gradient_cost_table(result: dict[str, Any]) -> str:
             kind: f"{numeric[kind]['passes_measured']:,.0f}" if kind in numeric else "-"
             for kind in ("forward", "central")
         }
-        rows.append([
+        row = [
             f"{P:,}",
             format_time(r["forward"]["median_s"]),
             format_time(r["forward_backward"]["median_s"]),
@@ -180,9 +190,17 @@ def gradient_cost_table(result: dict[str, Any]) -> str:
             measured["forward"],
             f"{2 * P:,}",
             measured["central"],
-        ])
+        ]
+        if with_forward_mode:
+            mode = r.get("forward_mode") or {}
+            gradient = mode.get("gradient")
+            row += [f"{P * mode['pass_in_forward_passes']:,.0f}" if mode else "-",
+                    f"{gradient['passes_measured']:,.0f}" if gradient else "-"]
+        rows.append(row)
     header = ["parameters", "forward", "fwd+bwd", "backprop", "fwd diff",
               "(measured)", "central", "(measured)"]
+    if with_forward_mode:
+        header += ["fwd mode", "(measured)"]
     return table(header, rows, left=0)
 
 
@@ -391,3 +409,68 @@ def engine_verdict(result: dict[str, Any]) -> str:
         f"with the garbage collector off: {off:.2f}x ({_verdict(off >= limit)})\n"
         f"deep chain that only backprop.engine can differentiate: {_verdict(deep)}"
     )
+
+
+# ------------------------------------------------------------- forward mode
+
+#: How each case of the forward-mode benchmark is named in its table.
+_FORWARD_MODE_CASES = {"gradient": "f: R^P -> R", "derivatives": "f: R -> R^P"}
+
+
+def forward_mode_table(result: dict[str, Any]) -> str:
+    """Passes and time of forward mode and of reverse mode, for P inputs and for P outputs.
+
+    ``f: R^P -> R`` is a gradient (chapter 7's network loss as a function of
+    its P weights), ``f: R -> R^P`` the derivatives of P outputs with
+    respect to one input (the P iterates of gradient descent as functions of
+    the learning rate). Reverse mode's passes are written ``forward + backward``;
+    the last column names the faster mode and how many times faster it was.
+    """
+    rows = []
+    for r in result["results"]:
+        forward, reverse = r["forward_mode"], r["reverse_mode"]
+        t_forward, t_reverse = forward["time"]["median_s"], reverse["time"]["median_s"]
+        winner, speedup = ("forward", t_reverse / t_forward) if t_forward < t_reverse else ("reverse", t_forward / t_reverse)
+        rows.append([
+            _FORWARD_MODE_CASES[r["case"]],
+            f"{r['P']:,}",
+            f"{forward['passes']:,}",
+            format_time(t_forward),
+            f"{reverse['forward_passes']:,} + {reverse['backward_passes']:,}",
+            format_time(t_reverse),
+            f"{winner} {speedup:.1f}x" if speedup < 100 else f"{winner} {speedup:,.0f}x",
+        ])
+    header = ["function", "P", "fwd passes", "time", "rev passes", "time", "faster"]
+    return table(header, rows)
+
+
+def _forward_mode_crossover(rows: list[dict[str, Any]], winner: str, loser: str) -> int | None:
+    """The least P from which ``winner`` mode is faster than ``loser`` mode at every measured P."""
+    first = None
+    for r in sorted(rows, key=lambda r: r["P"], reverse=True):
+        if r[f"{winner}_mode"]["time"]["median_s"] >= r[f"{loser}_mode"]["time"]["median_s"]:
+            break
+        first = r["P"]
+    return first
+
+
+def forward_mode_verdict(result: dict[str, Any]) -> str:
+    """Whether each mode won its own case from :data:`TARGETS` ``['forward_mode']`` inputs (outputs) on.
+
+    Reverse mode must be faster than forward mode for every gradient with at
+    least that many inputs, and forward mode faster than reverse mode for
+    every function with at least that many outputs.
+    """
+    limit = TARGETS["forward_mode"]
+    lines = []
+    for case, winner, loser, what in (("gradient", "reverse", "forward", "a gradient of P inputs"),
+                                      ("derivatives", "forward", "reverse", "the derivatives of P outputs")):
+        rows = [r for r in result["results"] if r["case"] == case]
+        first = _forward_mode_crossover(rows, winner, loser)
+        judged = [r for r in rows if r["P"] >= limit]
+        met = bool(judged) and all(r[f"{winner}_mode"]["time"]["median_s"] < r[f"{loser}_mode"]["time"]["median_s"]
+                                   for r in judged)
+        since = f"faster from P = {first:,} on" if first is not None else "not faster at the largest P"
+        lines.append(f"{winner} mode faster for {what} at every P >= {limit:g}: {_verdict(met)} ({since})")
+    return "\n".join(lines)
+

@@ -21,7 +21,8 @@ from matplotlib.colors import ListedColormap
 from backprop.datasets import noisy_line, two_moons
 from backprop.engine import Value, topological_order
 from booktools.figures import figure
-from booktools.figures._style import CLASSES, GRAPH, INK
+from booktools.benchmarks_report import load
+from booktools.figures._style import CLASSES, GRAPH, INK, METHODS, fold, new_figure, phone_text
 from backprop.twolayer import START
 
 #: How an operation is written in a box.
@@ -74,17 +75,22 @@ def _title(node: Value) -> str:
 
 def draw_graph(ax: Axes, root: Value, *, box: tuple[float, float] = (BOX_WIDTH, BOX_HEIGHT),
                step: tuple[float, float] = (COLUMN_STEP, ROW_STEP),
-               fontsize: tuple[float, float] = (8.5, 7.5), words: bool = True) -> None:
+               fontsize: tuple[float, float] = (8.5, 7.5), words: bool = True,
+               vertical: bool = False) -> None:
     """Draw the graph of ``root`` on ``ax``: one box per node, one arrow per input.
 
     ``box`` is a box's width and height, ``step`` the distance between columns
     and rows (in data units), ``fontsize`` that of a box's title and of its
     numbers. With ``words=False`` a box shows its data and gradient without the
     words "data" and "grad" (the gradient, in the backward pass's colour, comes
-    second), for a drawing that must stay legible when shrunk.
+    second), for a drawing that must stay legible when shrunk. With
+    ``vertical=True`` the graph flows from top to bottom instead of from left to
+    right (columns become rows), for a phone's narrow screen.
     """
     box_width, box_height = box
     position = layout(root, *step)
+    if vertical:  # the output at the bottom, the inputs above it
+        position = {node: (-y, -x) for node, (x, y) in position.items()}
     for node, (x, y) in position.items():
         kind = "output" if node is root else "operation" if node._prev else "input"
         ax.add_patch(
@@ -103,9 +109,11 @@ def draw_graph(ax: Axes, root: Value, *, box: tuple[float, float] = (BOX_WIDTH, 
                 color=GRAPH["backward"], fontstyle="normal" if words else "italic")
         for child in node._prev:
             cx, cy = position[child]
+            start, end = ((cx, cy - box_height / 2), (x, y + box_height / 2)) if vertical else (
+                (cx + box_width / 2, cy), (x - box_width / 2, y))
             ax.add_patch(
                 FancyArrowPatch(
-                    (cx + box_width / 2, cy), (x - box_width / 2, y),
+                    start, end,
                     arrowstyle="-|>", mutation_scale=10, color=GRAPH["edge"], linewidth=0.9,
                     shrinkA=1, shrinkB=1,
                 )
@@ -133,14 +141,25 @@ def network_error_graph() -> Value:
     return E
 
 
-@figure("ch07-computation-graph.svg")
-def computation_graph() -> Figure:
-    """The two-neuron network's error as a computation graph after ``backward()``."""
-    fig = Figure(figsize=(8, 3.4))
+@figure("ch07-computation-graph.svg", narrow=True)
+def computation_graph(narrow: bool = False) -> Figure:
+    """The two-neuron network's error as a computation graph after ``backward()``.
+
+    The narrow variant, for phones, draws the graph from top to bottom.
+    """
+    title = "E = (w21·(w11·x + w12) + w22 − y)² for the first sample after E.backward()"
+    if not narrow:
+        fig = Figure(figsize=(8, 3.4))
+        ax = fig.add_subplot()
+        draw_graph(ax, network_error_graph())
+        ax.set_title(title, fontsize=9)
+        return fig
+    fig = Figure(figsize=(4.2, 7.6), layout="constrained")
     ax = fig.add_subplot()
-    draw_graph(ax, network_error_graph())
-    ax.set_title("E = (w21·(w11·x + w12) + w22 − y)² for the first sample after E.backward()", fontsize=9)
-    return fig
+    draw_graph(ax, network_error_graph(), box=(1.9, 1.3), step=(1.75, 2.05), fontsize=(11, 10),
+               vertical=True)
+    ax.set_title(fold(title, 34), fontsize=11)
+    return phone_text(fig)
 
 
 # ------------------------------------------------------------------ one neuron
@@ -297,3 +316,41 @@ def moons_boundary() -> Figure:
     ax.legend(loc="lower left", fontsize=14)
     ax.tick_params(labelsize=14)
     return fig
+
+
+#: The colours of the two modes: forward mode shares the complex step's colour (it is
+#: the same method), reverse mode is backpropagation's.
+MODES = {"forward": METHODS["complex"], "reverse": METHODS["backprop"]}
+
+
+@figure("ch07-forward-reverse.svg", narrow=True)
+def forward_reverse(narrow: bool = False) -> Figure:
+    """Time of forward and reverse mode against P, for P inputs (left) and P outputs (right).
+
+    Drawn from ``benchmarks/results/forward_mode.json`` (``make bench``); nothing
+    is measured here. The narrow variant, for phones, stacks the two panels.
+    """
+    rows = load("forward_mode")["results"]
+    fig, panels = new_figure(9.0, 4.6, ncols=2, narrow=narrow, panel_height=4.4)
+    titles = {"gradient": "gradient of f: ℝᴾ → ℝ (P weights, one loss)",
+              "derivatives": "derivatives of f: ℝ → ℝᴾ (one input, P outputs)"}
+    labels = {("gradient", "forward"): "forward mode: P passes",
+              ("gradient", "reverse"): "reverse mode: 1 forward + 1 backward",
+              ("derivatives", "forward"): "forward mode: 1 pass",
+              ("derivatives", "reverse"): "reverse mode: 1 forward + P backward"}
+    for ax, case in zip(panels, ("gradient", "derivatives")):
+        picked = [r for r in rows if r["case"] == case]
+        P = [r["P"] for r in picked]
+        for mode, marker in (("forward", "o"), ("reverse", "s")):
+            ms = [r[f"{mode}_mode"]["time"]["median_s"] * 1e3 for r in picked]
+            ax.plot(P, ms, marker=marker, linestyle="-" if mode == "forward" else "--",
+                    color=MODES[mode], markeredgecolor=INK, markeredgewidth=0.5,
+                    label=labels[case, mode])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("P inputs" if case == "gradient" else "P outputs")
+        ax.set_ylabel("time (ms)")
+        ax.set_title(fold(titles[case], 30) if narrow else titles[case], fontsize=10)
+        # below the axes, where no line runs
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    return phone_text(fig) if narrow else fig
