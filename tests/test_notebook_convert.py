@@ -360,3 +360,19 @@ def test_report_set_up_cell_writes_what_load_reads_outside_the_repository(tmp_pa
     assert written == Path(report.__file__).read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "booktools" / "results").iterdir()) == [
         f"{name}.json" for name in sorted(report.TARGETS)]
+
+
+def test_an_explorable_keeps_only_its_static_figure_in_the_notebook():
+    from booktools.notebook import chapter_cells
+
+    markdown = (
+        "Before.\n\n"
+        '<div class="bfs-explorable" data-explorable="ch02-step-size" markdown>\n\n'
+        "![A figure](figures/ch02-step-size.svg)\n\n"
+        '<p class="bfs-explorable__hint" hidden>Move the slider.</p>\n\n'
+        "</div>\n\nAfter.\n"
+    )
+    text = "\n".join("".join(cell.source) if hasattr(cell, "source") else str(cell)
+                     for cell in chapter_cells(markdown))
+    assert "figures/ch02-step-size.svg" in text and "Before." in text and "After." in text
+    assert "bfs-explorable" not in text and "slider" not in text and "</div>" not in text

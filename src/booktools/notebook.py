@@ -72,6 +72,11 @@ _LINK = re.compile(r"(?P<open>!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(?P<target>[^)\s]+
 _ATTR_LINE = re.compile(r"^[ \t]*\{:?[ \t]*[.#][^}]*\}[ \t]*$")
 _HEADING_ATTR = re.compile(r"^(#{1,6} .*?)[ \t]+\{:?[ \t]*[.#][^}]*\}[ \t]*$")
 _ABBREVIATION = re.compile(r"^\*\[[^\]]+\]:")
+#: An explorable's wrapper and its hint (hooks/explorables.py brings them to
+#: life on the site): a notebook has no slider, so it keeps only what they
+#: wrap, the static figure.
+_EXPLORABLE_OPEN = re.compile(r'^\s*<div class="bfs-explorable"[^>]*>\s*$')
+_EXPLORABLE_HINT = re.compile(r'^\s*<p class="bfs-explorable__hint"[^>]*>.*</p>\s*$')
 #: Names for the exception an example raises on purpose, the first one the chapter does not use.
 _ERROR_NAMES = ("error", "err", "exc", "exception", "caught")
 
@@ -196,8 +201,15 @@ def _rewrite_links(markdown: str, site_url: str, page_dir: str) -> str:
 
 def _clean_markdown(lines: list[str]) -> list[str]:
     kept = []
+    explorable = False
     for line in lines:
-        if _ATTR_LINE.match(line) or _ABBREVIATION.match(line):
+        if _EXPLORABLE_OPEN.match(line):
+            explorable = True
+            continue
+        if explorable and line.strip() == "</div>":
+            explorable = False
+            continue
+        if _ATTR_LINE.match(line) or _ABBREVIATION.match(line) or _EXPLORABLE_HINT.match(line):
             continue
         heading = _HEADING_ATTR.match(line)
         kept.append(heading.group(1) if heading else line)
