@@ -36,6 +36,18 @@ serve: $(STAMP)  ## build the site (figures regenerated) and serve it on http://
 site: $(STAMP)  ## build the static site into site/
 	$(BIN)/mkdocs build --strict
 
+# The site build renders the math with Node.js (>= 18); `make audit` also needs
+# npm and Lighthouse, installed into node_modules/ from package-lock.json (npm ci)
+# when it is missing or older than the lock.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+	touch $@
+
+.PHONY: audit
+audit: $(STAMP) node_modules/.package-lock.json  ## build the site, run Lighthouse (mobile) on the home page and every chapter; fails under the targets
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m booktools.audit site
+
 test: $(STAMP)  ## run every test: unit, property, chapter and docstring doctests, site build
 	$(BIN)/python -m pytest
 
@@ -70,11 +82,17 @@ test-oldest:  ## unit tests and doctests against the oldest supported NumPy, in 
 	$(VENV_OLDEST)/bin/python -m pytest -m "not browser" -p tests.browser_support --without-site
 
 .PHONY: bench
-bench: $(STAMP)  ## measure chapter 12's claims (a few minutes) and rewrite benchmarks/results/
+bench: $(STAMP)  ## measure chapters 7 and 12's claims (a few minutes) and rewrite benchmarks/results/
 	-$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/bench_derivative_accuracy.py
 	$(BIN)/python benchmarks/bench_gradient_cost.py
 	$(BIN)/python benchmarks/bench_torch.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_forward_mode.py
 	-$(BIN)/python -m pytest -q docs/12-why-backprop.md --doctest-plus-generate-diff=overwrite
-	$(BIN)/python -m pytest -q docs/12-why-backprop.md tests/test_benchmarks_report.py
+	-$(BIN)/python -m pytest -q docs/07-autodiff.md --doctest-plus-generate-diff=overwrite
+	$(BIN)/python -m pytest -q docs/07-autodiff.md docs/12-why-backprop.md tests/test_benchmarks_report.py
+
+.PHONY: bench-preview
+bench-preview: $(STAMP)  ## measure how long mkdocs serve takes to show an edit (prose, docstring, figure code)
+	$(BIN)/python benchmarks/bench_preview.py

@@ -69,6 +69,50 @@ def chromium_path() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def chromium():
+    """Launch headless Chromium through playwright; yield the browser.
+
+    Without a Chromium executable or playwright the test skips (locally) or fails
+    (under CI=true), naming what is missing.
+    """
+    executable = chromium_path()
+    if executable is None:
+        no_browser("no chromium executable found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        no_browser(f"cannot import playwright ({error})")
+    try:
+        manager = sync_playwright().start()
+    except Exception as error:  # noqa: BLE001 - any start-up failure means "no browser"
+        no_browser(f"playwright did not start: {error}")
+    try:
+        browser = manager.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                          headless=True, timeout=60_000)
+    except Exception as error:  # noqa: BLE001
+        manager.stop()
+        no_browser(f"{executable} did not start: {error}")
+    try:
+        yield browser
+    finally:
+        browser.close()
+        manager.stop()
+
+
+def local_only(base_url: str):
+    """Route handler for a browser context: anything not on the local server is aborted."""
+    netloc = urlparse(base_url).netloc
+
+    def handle(route):
+        url = urlparse(route.request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != netloc:
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+    return handle
+
+
 # --------------------------------------------------------------------------- plugin
 
 

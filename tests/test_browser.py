@@ -103,46 +103,15 @@ def site_url(built_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = bs.chromium_path()
-    if executable is None:
-        bs.no_browser("no chromium executable found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        bs.no_browser(f"cannot import playwright ({error})")
-    try:
-        manager = sync_playwright().start()
-    except Exception as error:  # noqa: BLE001 - any start-up failure means "no browser"
-        bs.no_browser(f"playwright did not start: {error}")
-    try:
-        chromium = manager.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS,
-                                           headless=True, timeout=60_000)
-    except Exception as error:  # noqa: BLE001
-        manager.stop()
-        bs.no_browser(f"{executable} did not start: {error}")
-    yield chromium
-    chromium.close()
-    manager.stop()
-
-
-def _local_only(base_url):
-    """Route handler: anything not on the local server is recorded and aborted."""
-    netloc = urlparse(base_url).netloc
-
-    def handle(route):
-        url = urlparse(route.request.url)
-        if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != netloc:
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
-    return handle
+    with bs.chromium() as chromium:
+        yield chromium
 
 
 def new_context(browser, site_url, **options):
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light",
                                   service_workers="block", **options)
     context.set_default_timeout(TIMEOUT_MS)
-    context.route("**/*", _local_only(site_url))
+    context.route("**/*", bs.local_only(site_url))
     return context
 
 
@@ -273,7 +242,10 @@ def test_every_image_loads(crawl):
                              for img in v.data.get("images", []) if img["width"] <= 0])
 
 
-def test_math_is_rendered(crawl):
+def test_math_is_rendered(crawl, built_site):
+    """The math arrives rendered (hooks/math.py): KaTeX markup in the HTML as served, no TeX left."""
+    from booktools import math_render
+
     def check(visit):
         data = visit.data
         if not data:
@@ -283,6 +255,29 @@ def test_math_is_rendered(crawl):
         problems += [f"KaTeX error: {m!r}" for m in data["katexErrors"]]
         if data["arithmatex"] and not data["katex"]:
             problems.append("the page has math but no .katex element")
+        served = bs.local_target(built_site, "/" + visit.page)
+        source = served.read_text(encoding="utf-8") if served else ""
+        left = math_render.find(source, notebook=True)  # TeX the build did not render
+        problems += [f"TeX in the served HTML, not rendered at build time: {m}" for m in left[:5]]
+        served_katex = source.count('class="katex"')
+        if served_katex < data["katex"]:
+            problems.append(f"{data['katex']} .katex elements in the browser but {served_katex} "
+                            "in the served HTML: math rendered by a script")
+        if data["katex"] and "katex.min.css" not in source:
+            problems.append("the page has math but does not link KaTeX's stylesheet")
+        return problems
+    report(crawl, check)
+
+
+def test_no_page_loads_a_math_script(crawl):
+    """Math is rendered at build time: no page loads KaTeX's script (267 KiB) or auto-render;
+    a page without math does not load KaTeX's stylesheet either."""
+    def check(visit):
+        problems = [f"loads {url}" for url in visit.requests
+                    if re.search(r"katex(\.min)?\.js|auto-render|mathjax", urlparse(url).path, re.I)]
+        if visit.data and not visit.data["katex"]:
+            problems += [f"no math, yet loads {url}" for url in visit.requests
+                         if urlparse(url).path.endswith("katex.min.css")]
         return problems
     report(crawl, check)
 

@@ -9,6 +9,7 @@ repository.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -95,8 +96,11 @@ def test_a_broken_figure_module_fails_the_build_with_its_error(src_copy, tmp_pat
 READS_FILES = re.compile(r"\b(read_text|read_bytes|open|resources\.files|np\.load|loadtxt)\(")
 #: Modules of src/ that read files but no figure depends on what they read.
 NOT_FIGURE_INPUTS = {
+    "booktools.explorables": "reads its own cache of explorable data, keyed like the figures",
     "booktools.figures.cache": "reads the cache and the sources it hashes",
     "booktools.notebook": "reads chapters and benchmarks_report.py's source to build notebooks",
+    "booktools.math_render": "reads KaTeX's script and its own cache of rendered formulas",
+    "booktools.audit": "reads the built site and Lighthouse's reports to audit the pages",
 }
 
 
@@ -131,3 +135,108 @@ def test_a_docstring_or_comment_edit_redraws_nothing(src_copy, tmp_path):
     # but a change to what the code computes does redraw
     _append(calculus, "\nEDITED = 1\n")
     assert cache.build(store).drawn == ["ch04_chain_rule"]
+
+
+# ------------------------------------------------------------------ what a phone needs to know
+
+
+def test_the_manifest_records_each_figure_s_size_and_smallest_text(src_copy, tmp_path):
+    """Every file the cache returns comes with its measurements, read back unchanged from the
+    cache; a narrow variant names the figure it stands in for."""
+    from booktools.images import image_size
+
+    store = tmp_path / "cache"
+    first = cache.build(store)
+    assert set(first.info) == set(first.files)
+    for name, info in first.info.items():
+        assert (info["width"], info["height"]) == image_size(first.files[name]), name
+        assert info["text"] > 0 and info["smallest"], name
+    assert first.info["ch00-path-narrow.svg"]["wide"] == "ch00-path.svg"
+    assert "wide" not in first.info["ch00-path.svg"]
+    assert cache.build(store).info == first.info  # reused, not redrawn
+    manifest = json.loads((store / "ch00_path" / cache.module_key("ch00_path") / "manifest.json").read_text())
+    assert sorted(manifest) == ["ch00-path-narrow.svg", "ch00-path.svg"]
+
+
+def test_a_cache_in_the_old_layout_is_redrawn(src_copy, tmp_path, monkeypatch):
+    """The manifest's layout is part of every key, so a cache written by an older build
+    (a list of names) is never misread as measurements."""
+    key = cache.module_key("ch00_path")
+    monkeypatch.setattr(cache, "MANIFEST_VERSION", cache.MANIFEST_VERSION - 1)
+    assert cache.module_key("ch00_path") != key
+
+
+def _probe_figure(dpi: float = 100):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3), dpi=dpi)
+    ax = fig.add_subplot()
+    ax.plot([1, 10, 100], [1, 2, 3], label="a line")
+    ax.set_xscale("log")  # tick labels 10^0, 10^1, 10^2: mathtext with a superscript
+    ax.legend(fontsize=9)
+    ax.set_title("a title", fontsize=14)
+    ax.text(0.5, 0.5, "hidden", fontsize=2, visible=False)  # not drawn: not counted
+    ax.text(0.5, 0.5, "   ", fontsize=3)  # nothing to read: not counted
+    return fig
+
+
+def test_the_smallest_text_is_what_is_drawn_smallest():
+    """Text sizes come from the texts matplotlib actually draws: tick labels and legends
+    included, invisible and blank texts left out, a superscript counted at 0.7 of its size."""
+    spec = figures.FigureSpec("probe.svg", _probe_figure)
+    data, info = figures.render_with_info(spec)
+    assert data == figures.render(spec)
+    # the tick labels' exponents: 10 pt x 0.7 = 7 pt, smaller than the 9 pt legend
+    assert info.smallest.startswith("$\\mathdefault{10^{")
+    assert info.text == pytest.approx(10 * 0.7 * 4 / 3, abs=1e-3)  # CSS px at the file's own size
+    assert info.width == pytest.approx(float(re.search(rb'width="([\d.]+)pt"', data)[1]) * 4 / 3, abs=0.5)
+    assert info.text_at(info.width / 2) == pytest.approx(info.text / 2)
+
+
+def test_a_png_figure_is_measured_in_its_own_pixels():
+    _, info = figures.render_with_info(figures.FigureSpec("probe.png", lambda: _probe_figure(dpi=200)))
+    assert info.text == pytest.approx(10 * 0.7 * 200 / 72, abs=1e-3)  # pixels at 200 dpi
+
+
+def test_a_narrow_variant_is_drawn_by_the_same_function():
+    calls = []
+
+    @figures.figure("probe-variants.svg", narrow=True)
+    def probe(narrow=False):
+        calls.append(narrow)
+        return _probe_figure()
+
+    try:
+        wide, narrow = figures.REGISTRY["probe-variants.svg"], figures.REGISTRY["probe-variants-narrow.svg"]
+        assert (wide.wide, narrow.wide) == (None, "probe-variants.svg")
+        assert wide.module == narrow.module == __name__ and narrow.function is probe
+        wide.draw(), narrow.draw()
+        assert calls == [False, True]
+    finally:
+        del figures.REGISTRY["probe-variants.svg"], figures.REGISTRY["probe-variants-narrow.svg"]
+    with pytest.raises(ValueError, match="-narrow"):
+        figures.figure("probe-narrow.svg", narrow=True)
+
+
+def test_explorable_data_is_computed_again_only_when_its_code_changes(tmp_path, monkeypatch):
+    from booktools import explorables
+
+    runs = []
+
+    def compute():
+        runs.append(1)
+        return {"ch99-probe": '{"x":1}'}
+
+    monkeypatch.setattr(explorables, "_compute_in_subprocess", compute)
+    store = tmp_path / "explorables"
+    assert explorables.build(store) == {"ch99-probe": '{"x":1}'} and len(runs) == 1
+    assert explorables.build(store) == {"ch99-probe": '{"x":1}'} and len(runs) == 1  # read back
+    # a change to a module the explorables import gives another key
+    from booktools.figures import cache
+
+    real = cache.files_key
+    monkeypatch.setattr(cache, "files_key", lambda files, versions="": real(files, versions + " edited"))
+    explorables.build(store)
+    assert len(runs) == 2 and len(list(store.glob("*.json"))) == 1
+    assert any(p.name == "descent.py" for p in cache.source_files(
+        *[f"booktools.explorables.{m}" for m in ("ch05_gradient_descent",)]))

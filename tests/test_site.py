@@ -32,14 +32,40 @@ def test_site_builds_with_every_figure(built_site):
 
 
 def test_every_figure_is_shown_with_alt_text():
+    """Every figure is shown by some page; a narrow variant is not shown by name (the page
+    shows its wide figure, and a phone gets the variant through a <picture>)."""
     used = {}
     for page, alt, src in chapter_images():
         if "figures/" in src:
             assert len(alt.strip()) >= 15, f"{page}: figure {src} needs a real alt text, got {alt!r}"
             used.setdefault(src.rsplit("/", 1)[1], []).append(page)
-    registered = {spec.name for spec in figures.discover()}
+    specs = figures.discover()
+    registered = {spec.name for spec in specs if spec.wide is None}
+    variants = {spec.name for spec in specs if spec.wide is not None}
+    assert not set(used) & variants, f"pages name narrow variants (show the wide figure): {set(used) & variants}"
     assert set(used) <= registered, f"pages show unregistered figures: {set(used) - registered}"
     assert registered <= set(used), f"figures drawn but never shown: {registered - set(used)}"
+
+
+def test_a_page_gives_phones_the_narrow_variant_of_its_figures(built_site):
+    """Each image of a figure with a narrow variant is a <picture> whose <source> serves the
+    variant to small screens, with the variant's own size; the <img> keeps its alt text."""
+    variants = {spec.wide: spec.name for spec in figures.discover() if spec.wide is not None}
+    found = set()
+    for path in sorted(built_site.rglob("index.html")):
+        page = path.read_text(encoding="utf-8")
+        for name, variant in variants.items():
+            for match in re.finditer(rf'<img\b[^>]*\bsrc="[^"]*figures/{re.escape(name)}"[^>]*>', page):
+                before = page[:match.start()]
+                picture = before[before.rfind("<picture>"):]
+                where = f"{path.relative_to(built_site)}: {name}"
+                assert before.rfind("<picture>") > before.rfind("</picture>"), f"{where} is not in a <picture>"
+                source = re.search(r"<source\b[^>]*>", picture)
+                assert source and f'figures/{variant}"' in source[0], f"{where}: no <source> of {variant}"
+                assert "media=" in source[0] and 'width="' in source[0] and 'height="' in source[0], where
+                assert re.search(r'\balt="[^"]{15,}"', match[0]), f"{where}: the <img> lost its alt text"
+                found.add(name)
+    assert found == set(variants), f"figures with a narrow variant that no page shows: {set(variants) - found}"
 
 
 @pytest.mark.parametrize("spec", figures.discover(), ids=lambda spec: spec.name)
@@ -80,7 +106,7 @@ def _minutes(text: str) -> int:
 def test_landing_page_shows_both_times_of_every_chapter(built_site):
     page = _page(built_site, "index.md").read_text(encoding="utf-8")
     assert "{{" not in page, "a placeholder was left unfilled on the landing page"
-    table = next((t for t in re.findall(r"<table>.*?</table>", page, re.S) if "With examples and exercises" in t), None)
+    table = next((t for t in re.findall(r"<table\b[^>]*>.*?</table>", page, re.S) if "With examples and exercises" in t), None)
     assert table, "no table with a 'With examples and exercises' column on the landing page"
     header = re.findall(r"<th[^>]*>(.*?)</th>", table)
     assert header[-2:] == ["Reading", "With examples and exercises"], header

@@ -18,8 +18,16 @@ lines could still be confused a line style or a label tells them apart too.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import math
+import re
+import textwrap
+from collections.abc import Iterator
+
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 # Neutrals.
 INK = "black"  #: text, the function a figure is about, reference lines
@@ -120,8 +128,148 @@ def contrast(colour: str, background: str = PAPER) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1):
-    """A figure with ``ncols`` axes side by side; returns ``(figure, axes)``."""
+def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1, *, narrow: bool = False,
+               panel_height: float | None = None):
+    """A figure with ``ncols`` axes side by side; returns ``(figure, axes)``.
+
+    With ``narrow=True`` (a figure's phone variant) the axes are stacked in
+    one column :data:`NARROW_WIDTH` inches wide, each ``panel_height`` inches
+    tall (by default the wide figure's height, less a tenth per extra panel).
+    """
+    if narrow:
+        each = panel_height if panel_height is not None else height * (1.0 if ncols == 1 else 0.9)
+        fig = Figure(figsize=(NARROW_WIDTH, each * ncols), layout="constrained")
+        return fig, fig.subplots(ncols, 1)
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols)
     return fig, axes
+
+
+# ---------------------------------------------------------------- phones
+
+#: The smallest text a figure may show, in CSS pixels, on a 390 px phone.
+PHONE_TEXT_PX = 9.0
+
+#: How wide a 390 px phone shows a figure, in CSS pixels: the screen less the
+#: page's margins (2 × 16 px) and the figure's padding (2 × 4 px, extra.css).
+#: ``tests/test_phone.py`` measures the real width in a browser.
+PHONE_SHOWN_PX = 350
+
+#: Width in inches of a figure's narrow variant, the one a phone gets.
+NARROW_WIDTH = 4.2
+
+#: Mathtext draws sub- and superscripts (and a fraction's parts) this much
+#: smaller than the text's font size (matplotlib's ``SHRINK_FACTOR``).
+SCRIPT_SHRINK = 0.7
+_SCRIPTED = re.compile(r"[_^]|\\frac")
+
+#: savefig(bbox_inches="tight") leaves this much room around the drawing, in inches.
+_TIGHT_PAD = 0.1
+
+
+def script_shrink(text: Text) -> float:
+    """The factor the smallest glyph of ``text`` is drawn at: 0.7 for mathtext with scripts, else 1.
+
+    >>> script_shrink(Text(text="$10^{-3}$")), script_shrink(Text(text="x = 3"))
+    (0.7, 1.0)
+    """
+    string = text.get_text()
+    _, is_math = text._preprocess_math(string)
+    return SCRIPT_SHRINK if is_math and _SCRIPTED.search(string) else 1.0
+
+
+@contextlib.contextmanager
+def texts_drawn() -> Iterator[list[tuple[float, str, Text]]]:
+    """Record every text matplotlib draws meanwhile: (height in the renderer's units, string, artist).
+
+    The height is the font size converted by the renderer (points for SVG,
+    pixels at the figure's dpi for PNG) times :func:`script_shrink`. Tick
+    labels, legends, titles and annotations all draw through ``Text.draw``;
+    invisible and empty texts draw nothing and are not recorded.
+    """
+    drawn: list[tuple[float, str, Text]] = []
+    original = Text.draw
+
+    @functools.wraps(original)
+    def draw(self, renderer, *args, **kwargs):
+        string = self.get_text()
+        if self.get_visible() and string.strip() and renderer is not None:
+            size = renderer.points_to_pixels(self.get_fontsize()) * script_shrink(self)
+            drawn.append((float(size), string, self))
+        return original(self, renderer, *args, **kwargs)
+
+    Text.draw = draw
+    try:
+        yield drawn
+    finally:
+        Text.draw = original
+
+
+def fold(text: str, width: int = 36) -> str:
+    """``text`` broken into lines of at most ``width`` characters, never inside ``$...$`` math.
+
+    For the titles and labels of a narrow variant, where a wide figure's line would
+    not fit.
+
+    >>> print(fold("Above the best straight line: $(a)$, $(b)$ and $(c)$ coincide", 30))
+    Above the best straight line:
+    $(a)$, $(b)$ and $(c)$ coincide
+    """
+    protected = re.sub(r"\$[^$]*\$", lambda m: m[0].replace(" ", "\0"), text)
+    return textwrap.fill(protected, width, break_long_words=False, break_on_hyphens=False).replace("\0", " ")
+
+
+def _tick_axes(fig: Figure) -> dict[int, tuple[object, str]]:
+    """id(tick label) -> (the axis it labels, "major" or "minor"), for every axis of ``fig``."""
+    owners: dict[int, tuple[object, str]] = {}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+            if axis is None:
+                continue
+            for which, ticks in (("major", axis.majorTicks), ("minor", axis.minorTicks)):
+                for tick in ticks:
+                    owners[id(tick.label1)] = owners[id(tick.label2)] = (axis, which)
+    return owners
+
+
+def phone_text(fig: Figure, *, shown_px: float = PHONE_SHOWN_PX, text_px: float = PHONE_TEXT_PX) -> Figure:
+    """Enlarge every text of ``fig`` that a phone, showing it ``shown_px`` wide, would show under ``text_px``.
+
+    The figure is drawn (without output) to find its texts and the width
+    savefig's tight bounding box will have; each text drawn too small gets
+    the font size it needs, in whole half points, with a 3 % margin (tick
+    labels through their axis, so ticks made later match). Enlarged text
+    widens the figure a little, so this repeats until nothing changes.
+    A narrow variant's drawing function ends with ``return phone_text(fig)``.
+
+    >>> fig = Figure(figsize=(NARROW_WIDTH, 3))
+    >>> ax = fig.subplots()
+    >>> _ = ax.set_title("small", fontsize=5)
+    >>> _ = ax.set_xlabel("$x_1$", fontsize=8)
+    >>> ax = phone_text(fig).axes[0]
+    >>> ax.title.get_fontsize(), ax.xaxis.label.get_fontsize()
+    (7.5, 11.0)
+    """
+    for _ in range(5):
+        with texts_drawn() as drawn:
+            fig.draw_without_rendering()
+        renderer = fig._get_renderer()
+        width_pt = (fig.get_tightbbox(renderer).width + 2 * _TIGHT_PAD) * 72
+        needed_pt = text_px * width_pt / shown_px * 1.03  # smallest glyph, in points
+        owners = _tick_axes(fig)
+        changed = False
+        for size, _, text in drawn:
+            glyph_pt = size / renderer.points_to_pixels(1.0)
+            if glyph_pt >= needed_pt:
+                continue
+            fontsize = math.ceil(2 * needed_pt / script_shrink(text)) / 2
+            owner = owners.get(id(text))
+            if owner is not None:
+                axis, which = owner
+                axis.set_tick_params(which=which, labelsize=fontsize)
+            else:
+                text.set_fontsize(fontsize)
+            changed = True
+        if not changed:
+            return fig
+    raise ValueError("phone_text: the figure's text keeps outgrowing its width; draw it narrower")

@@ -14,6 +14,7 @@ a module imported when the server started.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["SRC", "DATA_INPUTS", "figure_modules", "imported_files", "module_key", "build", "Built"]
+__all__ = ["SRC", "DATA_INPUTS", "MANIFEST_VERSION", "figure_modules", "imported_files", "source_files",
+           "files_key", "module_key",
+           "build", "Built"]
 
 #: The ``src/`` folder that holds ``backprop`` and ``booktools``.
 SRC = Path(__file__).resolve().parents[2]
@@ -38,6 +41,11 @@ DATA_INPUTS: dict[str, tuple[Path, ...]] = {
 }
 
 _PACKAGE = "booktools.figures"
+
+#: The layout of a module's ``manifest.json`` (part of every key, so a cache
+#: written in an older layout is redrawn, never misread). Version 2: a dict
+#: ``{file name: FigureInfo fields}``, where version 1 was a list of names.
+MANIFEST_VERSION = 2
 
 
 def figure_modules() -> list[str]:
@@ -96,9 +104,20 @@ def imported_files(module: str) -> list[Path]:
     >>> "backprop/calculus.py" in files, "booktools/figures/_style.py" in files
     (True, True)
     """
-    start = f"{_PACKAGE}.{module}"
+    return source_files(f"{_PACKAGE}.{module}")
+
+
+def source_files(*modules: str) -> list[Path]:
+    """The files of src/ that running the named modules reads, themselves included.
+
+    Imports are followed to the end within ``backprop`` and ``booktools``, and
+    the data files of :data:`DATA_INPUTS` are added.
+
+    >>> [p.name for p in source_files("backprop.calculus")]
+    ['__init__.py', '_checks.py', 'calculus.py']
+    """
     seen: set[str] = set()
-    stack = [start]
+    stack = list(modules)
     while stack:
         name = stack.pop()
         if name in seen:
@@ -125,9 +144,15 @@ def module_key(module: str) -> str:
     import matplotlib
     import numpy
 
+    return files_key(imported_files(module), f"matplotlib {matplotlib.__version__} numpy {numpy.__version__}"
+                                             f" manifest {MANIFEST_VERSION}")
+
+
+def files_key(files: list[Path], versions: str = "") -> str:
+    """A hash of what the files compute (Python without docstrings and comments, data as bytes)."""
     digest = hashlib.sha256()
-    digest.update(f"python {sys.version_info[:2]} matplotlib {matplotlib.__version__} numpy {numpy.__version__}\n".encode())
-    for path in imported_files(module):
+    digest.update(f"python {sys.version_info[:2]} {versions}\n".encode())
+    for path in files:
         digest.update(path.relative_to(SRC.parent).as_posix().encode() + b"\0")
         digest.update((_code(path) if path.suffix == ".py" else path.read_bytes()) + b"\0")
     return digest.hexdigest()
@@ -139,6 +164,13 @@ def _code(path: Path) -> bytes:
     Editing a docstring of the library then redraws no figure: the API
     reference shows the new text, and the drawings cannot have changed.
     """
+    stat = path.stat()
+    return _code_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _code_of(path: Path, mtime_ns: int, size: int) -> bytes:
+    """:func:`_code`, parsed once per version of the file (a build hashes each file many times)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -151,9 +183,15 @@ def _code(path: Path) -> bytes:
 
 @dataclass
 class Built:
-    """What :func:`build` produced: every figure's bytes, and which modules it drew."""
+    """What :func:`build` produced: every figure's bytes and measurements, and which modules it drew.
+
+    ``info`` holds, by file name, what :func:`booktools.figures.render_with_info`
+    measured (``width``, ``height``, ``text``, ``smallest``) and, for a narrow
+    variant, ``wide``: the figure it stands in for on a phone.
+    """
 
     files: dict[str, bytes] = field(default_factory=dict)
+    info: dict[str, dict] = field(default_factory=dict)
     drawn: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
 
@@ -174,7 +212,8 @@ def build(cache_dir: str | Path) -> Built:
     """Every figure of the book: reused from ``cache_dir`` where nothing changed, drawn otherwise.
 
     The cache keeps one folder per figure module and key, holding that
-    module's files and a ``manifest.json``; older keys of a module are removed.
+    module's files and a ``manifest.json`` (each file's measurements, see
+    :class:`Built`); older keys of a module are removed.
     """
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
@@ -192,10 +231,12 @@ def build(cache_dir: str | Path) -> Built:
     built = Built(drawn=stale, reused=[m for m in keys if m not in stale])
     for module, key in keys.items():
         folder = cache / module / key
-        for name in json.loads((folder / "manifest.json").read_text(encoding="utf-8")):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for name, info in manifest.items():
             if name in built.files:
                 raise ValueError(f"figure {name!r} is declared by two modules")
             built.files[name] = (folder / name).read_bytes()
+            built.info[name] = info
     return built
 
 
@@ -207,13 +248,16 @@ def _draw(out: Path, modules: list[str]) -> None:
 
     for module in modules:
         importlib.import_module(f"{_PACKAGE}.{module}")
-        names = sorted(n for n, spec in figures.REGISTRY.items()
-                       if spec.draw.__module__ == f"{_PACKAGE}.{module}")
+        names = sorted(n for n, spec in figures.REGISTRY.items() if spec.module == f"{_PACKAGE}.{module}")
         folder = out / module
         folder.mkdir(parents=True)
+        manifest = {}
         for name in names:
-            (folder / name).write_bytes(figures.render(figures.REGISTRY[name]))
-        (folder / "manifest.json").write_text(json.dumps(names), encoding="utf-8")
+            spec = figures.REGISTRY[name]
+            data, info = figures.render_with_info(spec)
+            (folder / name).write_bytes(data)
+            manifest[name] = info.as_json() | ({"wide": spec.wide} if spec.wide else {})
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
 if __name__ == "__main__":

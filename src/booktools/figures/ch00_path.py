@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from booktools.figures import figure
-from booktools.figures._style import GREY, INK, PAPER
+from booktools.figures._style import GREY, INK, NARROW_WIDTH, PAPER, phone_text
 from booktools.figures._style import PARTS as PART_COLOURS
 
 #: The parts of the book: name, first and last chapter, colour.
@@ -46,9 +46,39 @@ def part_of(number: int) -> tuple[str, int, int, str]:
     raise ValueError(f"number must be a chapter of the path, 1 to {PARTS[-1][2]}, got {number!r}")
 
 
-@figure("ch00-path.svg")
-def path() -> Figure:
+def _path_narrow() -> Figure:
+    """The phone's version: the chapters from top to bottom, each part a band with its name."""
+    fig = Figure(figsize=(NARROW_WIDTH, 6.8), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(-0.2, 10.0)
+    ax.set_ylim(len(CHAPTERS) + 0.7, 0.3)
+    for name, first, last, colour in PARTS:
+        ax.add_patch(FancyBboxPatch(
+            (0.0, first - 0.45), 9.9, last - first + 0.9, boxstyle="round,pad=0,rounding_size=0.18",
+            facecolor=colour, alpha=0.09, edgecolor=colour, linewidth=1.0,
+        ))
+        ax.text(9.75, first - 0.22, name, ha="right", va="center", fontsize=11, fontweight="bold", color=colour)
+    ax.annotate("", xy=(0.85, len(CHAPTERS) + 0.6), xytext=(0.85, 0.4),
+                arrowprops={"arrowstyle": "-|>", "color": GREY, "lw": 1.2})
+    for number, title, module in CHAPTERS:
+        colour = part_of(number)[3]
+        ax.scatter([0.85], [number], s=300, color=colour, zorder=3, edgecolors=PAPER, linewidths=1.5)
+        ax.text(0.85, number, str(number), ha="center", va="center", color=PAPER,
+                fontsize=9, fontweight="bold", zorder=4)
+        ax.text(1.6, number, title.replace("\n", " "), ha="left", va="center", fontsize=10, color=INK)
+        if module:
+            first = number == part_of(number)[1]  # the part's name is above the module there
+            ax.text(9.75, number + (0.17 if first else 0.0), module, ha="right", va="center", fontsize=9,
+                    family="monospace", color=colour)
+    return phone_text(fig)
+
+
+@figure("ch00-path.svg", narrow=True)
+def path(narrow: bool = False) -> Figure:
     """The twelve chapters in reading order, grouped into the book's parts."""
+    if narrow:
+        return _path_narrow()
     fig = Figure(figsize=(10.0, 3.3), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()

@@ -8,12 +8,14 @@ from matplotlib.figure import Figure
 from backprop.calculus import partial
 from booktools.figures import figure
 from booktools.figures._style import (
-    GRAPH, GREEN, GREY, INK, LIGHT_GREY, METHODS, ORANGE, PAPER, new_figure,
+    GRAPH, GREEN, GREY, INK, LIGHT_GREY, METHODS, ORANGE, PAPER, fold, new_figure, phone_text,
 )
 
 #: The chapter's bowl and the point its gradient sections look at.
 POINT = (2.0, 0.5)
 ELEV, AZIM = 30, -130  # the 3-D panel seen from the side where the point faces the reader
+#: The step-ratio figure sits in a deep-dive box, which a 390 px phone shows 324 CSS px wide.
+IN_A_BOX_PX = 324
 #: What the two slices and the gradient are drawn in, the same on both panels.
 ALONG_X1, ALONG_X2, GRADIENT = ORANGE, GREEN, GRAPH["backward"]
 
@@ -84,12 +86,12 @@ def gradient_figure() -> Figure:
     bottom.set_title("From above: the gradient is at right angles\nto the level curve and points uphill",
                      fontsize=11)
     bottom.legend(loc="upper left", bbox_to_anchor=(0.0, -0.27), fontsize=11)
-    for ax in (top, bottom):  # at least 9 pt once a phone scales the figure to its width
+    for ax in (top, bottom):
         ax.tick_params(labelsize=11)
         ax.xaxis.label.set_fontsize(11)
         ax.yaxis.label.set_fontsize(11)
     top.zaxis.label.set_fontsize(11)
-    return fig
+    return phone_text(fig)  # already phone-sized: every text 9 CSS px or more at 350 px wide
 
 
 def actual_step(x: np.ndarray, h: float = 1e-12) -> np.ndarray:
@@ -97,12 +99,12 @@ def actual_step(x: np.ndarray, h: float = 1e-12) -> np.ndarray:
     return (x + h) - x
 
 
-@figure("ch03-actual-step.svg")
-def actual_step_ratio():
+@figure("ch03-actual-step.svg", narrow=True)
+def actual_step_ratio(narrow: bool = False):
     """Ratio of the step taken to the step asked for, across x from 0.5 to 60."""
     x = np.geomspace(0.5, 60, 4000)
     ratio = actual_step(x) / 1e-12
-    fig, ax = new_figure(7.0, 4.0)
+    fig, ax = new_figure(7.0, 4.0, narrow=narrow, panel_height=4.0)
     ax.semilogx(x, ratio, color=METHODS["forward"], lw=1)
     # The points the source tutorial differentiates at, grouped by the step they get.
     groups: dict[float, list[str]] = {}
@@ -112,10 +114,15 @@ def actual_step_ratio():
         ax.plot([x0], [r], "o", color=INK)
     for r, xs in groups.items():
         where = float(xs[-1])
-        ax.annotate(f"x = {', '.join(xs)}: step ratio {r:.6f}", (where, r),
-                    xytext=(-60, 14) if r >= 1 else (-175, -3), textcoords="offset points", fontsize=8,
-                    arrowprops={"arrowstyle": "->", "lw": 0.6})
+        label = f"x = {', '.join(xs)}: step ratio {r:.6f}"
+        if narrow:
+            ax.annotate(label.replace(": ", ":\n"), (where, r), xytext=(-95, 16) if r >= 1 else (-150, 22),
+                        textcoords="offset points", fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.6})
+        else:
+            ax.annotate(label, (where, r), xytext=(-60, 14) if r >= 1 else (-175, -3),
+                        textcoords="offset points", fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.6})
     ax.axhline(1.0, color=GREY, lw=0.8, ls="--")
+    title = "The step you get is the nearest multiple of the float spacing at $x$"
     ax.set(xlabel="$x$ (log scale)", ylabel="$((x + 10^{-12}) - x)\\;/\\;10^{-12}$",
-           title="The step you get is the nearest multiple of the float spacing at $x$")
-    return fig
+           title=fold(title, 40) if narrow else title)
+    return phone_text(fig, shown_px=IN_A_BOX_PX) if narrow else fig

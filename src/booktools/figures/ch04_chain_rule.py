@@ -7,16 +7,16 @@ from matplotlib.figure import Figure
 
 from backprop.calculus import derivative, partial
 from booktools.figures import figure
-from booktools.figures._style import BLUE, GRAPH, INK, ORANGE, TRUE, new_figure
+from booktools.figures._style import BLUE, GRAPH, INK, ORANGE, TRUE, new_figure, phone_text
 
 #: The two paths of the diamond, in the colours of its edges and of their products.
 PATHS = (BLUE, ORANGE)
 
 
-@figure("ch04-chain-rule.svg")
-def chain_rule_slopes():
+@figure("ch04-chain-rule.svg", narrow=True)
+def chain_rule_slopes(narrow: bool = False):
     """Three panels: t = x**2 at x = 2 (slope 4), y = t**3 at t = 4 (slope 48), y = x**6 (slope 192)."""
-    fig, axes = new_figure(10.0, 3.6, ncols=3)
+    fig, axes = new_figure(10.0, 3.6, ncols=3, narrow=narrow, panel_height=2.9)
     panels = [
         (axes[0], np.linspace(1.0, 3.0, 100), lambda v: v**2, 2.0, 4.0,
          "$t = x^2$", "$x$", "$t$", "slope $dt/dx = 4$"),
@@ -31,7 +31,7 @@ def chain_rule_slopes():
         ax.plot([at], [f(at)], "o", color=TRUE)
         ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
         ax.legend(loc="upper left", fontsize=8)
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
 #: Chapter 4's diamond: x feeds a = x**2 and b = 3x, and y = a * b, at x = 2.
@@ -90,4 +90,4 @@ def diamond() -> Figure:
     ax.set_ylim(-3.7, 2.0)
     ax.set_aspect("equal")
     ax.axis("off")
-    return fig
+    return phone_text(fig)  # already phone-sized: every text 9 CSS px or more at 350 px wide

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from backprop import twolayer
 from backprop.datasets import noisy_line
 from booktools.figures import figure
-from booktools.figures._style import DATA, GRAPH, GREY, METHODS
+from booktools.figures._style import DATA, GRAPH, GREY, METHODS, NARROW_WIDTH, fold, phone_text
 
 #: The chapter's data: the noisy line drawn on [0, 1), as the source tutorial does.
 X_MAX = 1.0
@@ -42,11 +42,11 @@ def _trained() -> tuple[np.ndarray, np.ndarray, tuple[twolayer.Training, ...]]:
     return X, y, results
 
 
-@figure("ch06-fitted-lines.svg")
-def fitted_lines() -> Figure:
+@figure("ch06-fitted-lines.svg", narrow=True)
+def fitted_lines(narrow: bool = False) -> Figure:
     """The data and the line each trained network draws through it."""
     X, y, results = _trained()
-    fig = Figure(figsize=(7, 4))
+    fig = Figure(figsize=(NARROW_WIDTH, 4.4) if narrow else (7, 4), layout="constrained" if narrow else None)
     ax = fig.add_subplot()
     ax.scatter(X[:, 0], y[:, 0], s=14, color=DATA, alpha=0.6, label="data (100 samples)")
     grid = np.linspace(0.0, X_MAX, 50)
@@ -54,19 +54,20 @@ def fitted_lines() -> Figure:
         ax.plot(grid, twolayer.forward(result.weights, grid)[1], label=label, **style)
     ax.set_xlabel("x")
     ax.set_ylabel("y, and the network's output o1")
-    ax.set_title("The trained two-neuron network: a straight line")
+    ax.set_title(fold("The trained two-neuron network: a straight line") if narrow
+                 else "The trained two-neuron network: a straight line")
     ax.legend(loc="upper left", fontsize=8)
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
-@figure("ch06-error-per-epoch.svg")
-def error_per_epoch() -> Figure:
+@figure("ch06-error-per-epoch.svg", narrow=True)
+def error_per_epoch(narrow: bool = False) -> Figure:
     """The mean squared error after each epoch: the three gradient methods, and the slower rate."""
     X, y, results = _trained()
     slope, intercept = np.polyfit(X[:, 0], y[:, 0], 1)
     best = float(np.mean((slope * X[:, 0] + intercept - y[:, 0]) ** 2))
-    fig = Figure(figsize=(9, 3.8), layout="constrained")
-    start, tail = fig.subplots(1, 2)
+    fig = Figure(figsize=(NARROW_WIDTH, 8.6) if narrow else (9, 3.8), layout="constrained")
+    start, tail = fig.subplots(2, 1) if narrow else fig.subplots(1, 2)
     for (label, *_), style, result in zip((*RUNS, SLOW), (*STYLES, SLOW_STYLE), results):
         history = np.array(result.history)
         epochs = np.arange(len(history))
@@ -82,14 +83,78 @@ def error_per_epoch() -> Figure:
     tail.set_title("Above the best straight line: (a), (b), (c) coincide")
     tail.set_ylabel("error minus least-squares error (log scale)")
     fig.suptitle("Error per epoch: the three ways at rate 0.01, and backpropagation at rate 0.001")
+    if narrow:
+        for text in (tail.title, fig._suptitle):
+            text.set_text(fold(text.get_text(), 40))
+        tail.set_ylabel("error minus least squares (log)")
+        start.set_ylabel("mean squared error (log)")
+        start.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7)
+        return phone_text(fig)
     return fig
 
 
-@figure("ch06-network.svg")
-def network() -> Figure:
+#: What the forward pass computes on each arrow, and what the backward pass sends back.
+FORWARD = [
+    ("x", "h1", r"$h_1 = w_{11}\,x + w_{12}$"),
+    ("h1", "o1", r"$o_1 = w_{21}\,h_1 + w_{22}$"),
+    ("o1", "E", r"$E = (o_1 - y)^2$"),
+]
+BACKWARD = [
+    ("E", "o1", r"$\partial E/\partial o_1 = 2\,(o_1 - y)$"),
+    ("o1", "h1", r"$\partial E/\partial h_1 = \partial E/\partial o_1 \cdot w_{21}$"),
+]
+#: The gradient of each weight, read off at the neuron the weight belongs to.
+WEIGHTS = [
+    ("h1", r"$\partial E/\partial w_{11} = \partial E/\partial h_1 \cdot x$",
+     r"$\partial E/\partial w_{12} = \partial E/\partial h_1$"),
+    ("o1", r"$\partial E/\partial w_{21} = \partial E/\partial o_1 \cdot h_1$",
+     r"$\partial E/\partial w_{22} = \partial E/\partial o_1$"),
+]
+
+
+def _network_narrow() -> Figure:
+    """The phone's version: the four nodes in a row, and every formula on a line of its own below."""
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    fig = Figure(figsize=(NARROW_WIDTH, 4.6))
+    ax = fig.add_axes((0, 0, 1, 1))
+    nodes = {"x": 0.6, "h1": 3.6, "o1": 6.6, "E": 9.6}
+    names = {"x": "$x$", "h1": "$h_1$", "o1": "$o_1$", "E": "$E$"}
+    colours = {"x": GRAPH["input"], "h1": GRAPH["operation"], "o1": GRAPH["operation"], "E": GRAPH["output"]}
+    backward = GRAPH["backward"]
+    radius, top = 0.6, 12.0
+    for key, cx in nodes.items():
+        ax.add_patch(Circle((cx, top), radius, facecolor=colours[key], edgecolor=GRAPH["edge"], linewidth=1.2))
+        ax.text(cx, top, names[key], ha="center", va="center", fontsize=14)
+    for a, b, _ in FORWARD:
+        ax.add_patch(FancyArrowPatch((nodes[a] + radius, top + 0.2), (nodes[b] - radius, top + 0.2),
+                                     arrowstyle="-|>", mutation_scale=14, color=GRAPH["forward"], linewidth=1.4))
+    for a, b, _ in BACKWARD:
+        ax.add_patch(FancyArrowPatch((nodes[a] - radius, top - 0.3), (nodes[b] + radius, top - 0.3),
+                                     arrowstyle="-|>", mutation_scale=14, color=backward, linewidth=1.4,
+                                     linestyle="--"))
+    lines = [("forward pass →", GRAPH["forward"])] + [(label, GRAPH["forward"]) for *_, label in FORWARD]
+    lines += [("← backward pass (dashed)", backward)] + [(label, backward) for *_, label in BACKWARD]
+    lines += [(label, backward) for _, *pair in WEIGHTS for label in pair]
+    y = top - 1.5
+    for label, colour in lines:
+        if label.startswith("←"):
+            y -= 0.4  # room between the two passes
+        ax.text(0.0, y, label, ha="left", va="center", fontsize=10, color=colour)
+        y -= 1.0
+    ax.set_xlim(-0.2, 10.4)
+    ax.set_ylim(y + 0.4, top + 0.9)
+    ax.axis("off")
+    return phone_text(fig)
+
+
+@figure("ch06-network.svg", narrow=True)
+def network(narrow: bool = False) -> Figure:
     """The two neurons, the forward pass above the arrows and the backward pass below."""
     from matplotlib.patches import Circle, FancyArrowPatch
 
+    if narrow:
+        return _network_narrow()
     fig = Figure(figsize=(8, 3.0))
     ax = fig.add_subplot()
     nodes = {"x": 0.0, "h1": 3.0, "o1": 6.0, "E": 9.0}
@@ -109,29 +174,14 @@ def network() -> Figure:
             )
         )
 
-    forward_labels = [
-        ("x", "h1", r"$h_1 = w_{11}\,x + w_{12}$"),
-        ("h1", "o1", r"$o_1 = w_{21}\,h_1 + w_{22}$"),
-        ("o1", "E", r"$E = (o_1 - y)^2$"),
-    ]
-    for a, b, label in forward_labels:
+    for a, b, label in FORWARD:
         arrow(nodes[a] + radius, nodes[b] - radius, 0.12, GRAPH["forward"])
         ax.text((nodes[a] + nodes[b]) / 2, 0.42, label, ha="center", va="bottom", fontsize=10)
     backward = GRAPH["backward"]
-    backward_labels = [
-        ("E", "o1", r"$\partial E/\partial o_1 = 2\,(o_1 - y)$"),
-        ("o1", "h1", r"$\partial E/\partial h_1 = \partial E/\partial o_1 \cdot w_{21}$"),
-    ]
-    for a, b, label in backward_labels:
+    for a, b, label in BACKWARD:
         arrow(nodes[a] - radius, nodes[b] + radius, -0.22, backward, "--")
         ax.text((nodes[a] + nodes[b]) / 2, -0.42, label, ha="center", va="top", fontsize=10, color=backward)
-    weight_labels = [
-        ("h1", r"$\partial E/\partial w_{11} = \partial E/\partial h_1 \cdot x$",
-         r"$\partial E/\partial w_{12} = \partial E/\partial h_1$"),
-        ("o1", r"$\partial E/\partial w_{21} = \partial E/\partial o_1 \cdot h_1$",
-         r"$\partial E/\partial w_{22} = \partial E/\partial o_1$"),
-    ]
-    for key, first, second in weight_labels:
+    for key, first, second in WEIGHTS:
         ax.text(nodes[key], -1.15, first, ha="center", va="top", fontsize=10, color=backward)
         ax.text(nodes[key], -1.65, second, ha="center", va="top", fontsize=10, color=backward)
     ax.text(nodes["x"] - radius, 1.25, "forward pass →", ha="left", va="center", fontsize=10,

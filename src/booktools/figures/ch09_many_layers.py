@@ -13,7 +13,7 @@ from matplotlib.patches import FancyBboxPatch
 from backprop.datasets import noisy_line, two_moons
 from backprop.descent import gradient, least_squares
 from booktools.figures import figure
-from booktools.figures._style import GRAPH, GREY, INK, LIGHT_GREY, SERIES
+from booktools.figures._style import GRAPH, GREY, INK, LIGHT_GREY, NARROW_WIDTH, SERIES, fold, phone_text
 from booktools.figures._style import OPTIMIZERS as COLOURS
 from booktools.figures.ch05_gradient_descent import draw_bowl
 from backprop.losses import MSELoss, SoftmaxCrossEntropy, softmax
@@ -67,10 +67,14 @@ def _least_squares_loss() -> float:
     return float(np.mean((A @ coef - y[:, 0]) ** 2))
 
 
-@figure("ch09-optimizers.svg")
-def optimizers() -> Figure:
-    fig = Figure(figsize=(10, 4))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+@figure("ch09-optimizers.svg", narrow=True)
+def optimizers(narrow: bool = False) -> Figure:
+    if narrow:
+        fig = Figure(figsize=(NARROW_WIDTH, 6.6), layout="constrained")
+        left, right = fig.subplots(2, 1, height_ratios=[1, 1.25])
+    else:
+        fig = Figure(figsize=(10, 4))
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
 
     w1, w2 = np.meshgrid(np.linspace(-5, 1.5, 200), np.linspace(-1.6, 1.6, 200))
     bowl = 0.5 * (CURVATURE[0] * w1**2 + CURVATURE[1] * w2**2)
@@ -91,6 +95,11 @@ def optimizers() -> Figure:
     right.set_xlabel("epoch (full batch)")
     right.set_ylabel("loss − least-squares minimum")
     right.legend(fontsize=8)
+    if narrow:
+        left.get_legend().remove()  # the panel below names the same three colours
+        left.set_title(fold(left.get_title(), 34))
+        right.set_title(fold(right.get_title(), 34))
+        return phone_text(fig)
     fig.tight_layout()
     return fig
 
@@ -202,7 +211,7 @@ def delta_flow() -> Figure:
                     color=GRAPH["backward"])
             ax.text(mid, bottom - 0.22, f"{cols}×{rows}", ha="center", va="top", fontsize=font,
                     color=GRAPH["backward"])
-    return fig
+    return phone_text(fig)  # drawn for a phone too: every text 9 CSS px or more at 350 px wide
 
 
 # --- Momentum on chapter 5's valley ---------------------------------------------
@@ -255,8 +264,8 @@ def distances(path: np.ndarray) -> np.ndarray:
     return np.linalg.norm(path - np.array(least_squares(X, y)), axis=1)
 
 
-@figure("ch09-momentum-valley.svg")
-def momentum_valley() -> Figure:
+@figure("ch09-momentum-valley.svg", narrow=True)
+def momentum_valley(narrow: bool = False) -> Figure:
     """Plain descent and momentum at their best settings on chapter 5's contour plot, and their distances."""
     s = valley_settings()
     runs = {
@@ -264,15 +273,20 @@ def momentum_valley() -> Figure:
         "momentum": (valley_path(s["eta_heavy"], s["mu_heavy"]), s["shrink_heavy"], COLOURS["momentum"], "s-"),
     }
     shown = 12  # steps drawn on the contours; the distances below show them all
-    fig = Figure(figsize=(5.2, 7.2), layout="constrained")
-    axes = fig.subplot_mosaic([["plain", "momentum"], ["distance", "distance"]], height_ratios=[1, 1.05])
+    if narrow:  # one panel per row
+        fig = Figure(figsize=(NARROW_WIDTH, 9.6), layout="constrained")
+        axes = fig.subplot_mosaic([["plain"], ["momentum"], ["distance"]], height_ratios=[1, 1, 1.15])
+    else:
+        fig = Figure(figsize=(5.2, 7.2), layout="constrained")
+        axes = fig.subplot_mosaic([["plain", "momentum"], ["distance", "distance"]], height_ratios=[1, 1.05])
     for name, (path, _, colour, style) in runs.items():
         ax = axes[name]
         draw_bowl(ax, m_range=(-2.0, 9.5), c_range=(-1.5, 7.8))
         ax.plot(path[: shown + 1, 0], path[: shown + 1, 1], style, color=colour, ms=3.5, lw=1.1)
         ax.annotate("start", path[0], xytext=(4, -13), textcoords="offset points", fontsize=11)
         ax.set_title(f"{name}: first {shown} steps", fontsize=12, color=INK)
-    axes["momentum"].set_ylabel("")
+    if not narrow:
+        axes["momentum"].set_ylabel("")
     bottom = axes["distance"]
     start = distances(runs["plain"][0])[0]
     for name, (path, shrink, colour, style) in runs.items():
@@ -290,7 +304,7 @@ def momentum_valley() -> Figure:
         ax.xaxis.label.set_size(11)
         ax.yaxis.label.set_size(11)
         ax.tick_params(labelsize=10)
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
 # --- The gradient of softmax cross-entropy --------------------------------------

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from backprop.datasets import spiral, two_moons, xor
 from booktools.figures import figure
-from booktools.figures._style import ACTIVATIONS, CLASSES, GREY, PAPER
+from booktools.figures._style import ACTIVATIONS, CLASSES, GREY, NARROW_WIDTH, PAPER, phone_text
 from backprop.losses import SoftmaxCrossEntropy, accuracy
 from backprop.nn import Linear, ReLU, Sequential, Sigmoid, Tanh, fit
 from backprop.optim import SGD, Adam
@@ -28,11 +28,15 @@ DATASETS = {  # name: (generator, classes)
 SNAPSHOTS = (5, 200)  # epochs after which the ReLU network's boundary is drawn
 
 
-@figure("ch10-activations.svg")
-def activations() -> Figure:
+@figure("ch10-activations.svg", narrow=True)
+def activations(narrow: bool = False) -> Figure:
     x = np.linspace(-5, 5, 401).reshape(-1, 1)
-    fig = Figure(figsize=(10, 3.2))
-    axes = fig.subplots(1, 3, sharey=True)
+    if narrow:  # one function per row
+        fig = Figure(figsize=(NARROW_WIDTH, 7.2), layout="constrained")
+        axes = fig.subplots(3, 1, sharex=True)
+    else:
+        fig = Figure(figsize=(10, 3.2))
+        axes = fig.subplots(1, 3, sharey=True)
     for ax, layer in zip(axes, (Sigmoid(), Tanh(), ReLU())):
         y = layer(x)
         dy = layer.backward(np.ones_like(x))  # the derivative, by the layer's own backward pass
@@ -40,11 +44,13 @@ def activations() -> Figure:
         ax.plot(x, y, color=colour, linewidth=2, label="function")
         ax.plot(x, dy, color=colour, linewidth=2, linestyle="--", label="derivative")
         ax.set_title(f"{type(layer).__name__}: largest slope {float(dy.max()):g}")
-        ax.set_xlabel("x")
+        ax.set_xlabel("" if narrow and ax is not axes[-1] else "x")
         ax.set_ylim(-1.2, 2.2)
         ax.axhline(0, color=GREY, linewidth=0.6)
         ax.axvline(0, color=GREY, linewidth=0.6)
     axes[0].legend(loc="upper left")
+    if narrow:
+        return phone_text(fig)
     fig.tight_layout()
     return fig
 
@@ -109,27 +115,31 @@ def _draw_boundary(ax, picture: np.ndarray, X: np.ndarray, y: np.ndarray, classe
                 bbox={"facecolor": PAPER, "alpha": 0.8, "edgecolor": "none"})
 
 
-@figure("ch10-boundaries.png")
-def boundaries() -> Figure:
-    fig = Figure(figsize=(7.5, 7.4), dpi=100)
+@figure("ch10-boundaries.png", narrow=True)
+def boundaries(narrow: bool = False) -> Figure:
+    """Decision boundaries on three data sets; on a phone the notes give the test accuracy alone."""
+    # a phone shows the narrow variant about 350 CSS px wide: 160 dpi keeps it sharp at 2 px per px
+    fig = Figure(figsize=(NARROW_WIDTH, 4.9), dpi=160) if narrow else Figure(figsize=(7.5, 7.4), dpi=100)
     axes = fig.subplots(len(DATASETS), len(SNAPSHOTS) + 1)
     for row, (name, (make, classes)) in enumerate(DATASETS.items()):
         X, y = make(seed=0)
         pictures, relu_accuracy = _snapshots(name, ReLU)
         for col, picture in enumerate(pictures):
             ax = axes[row, col]
-            note = f"test accuracy {relu_accuracy:.1%}" if col == len(pictures) - 1 else ""
+            note = "" if col < len(pictures) - 1 else (
+                f"{relu_accuracy:.1%}" if narrow else f"test accuracy {relu_accuracy:.1%}")
             _draw_boundary(ax, picture, X, y, classes, note)
             if row == 0:
                 ax.set_title(f"ReLU,\n{SNAPSHOTS[col]} epochs")
         ax = axes[row, -1]
         pictures, linear_accuracy = _snapshots(name, None)
-        _draw_boundary(ax, pictures[-1], X, y, classes, f"test accuracy {linear_accuracy:.1%}")
+        _draw_boundary(ax, pictures[-1], X, y, classes,
+                       f"{linear_accuracy:.1%}" if narrow else f"test accuracy {linear_accuracy:.1%}")
         if row == 0:
             ax.set_title(f"no activation,\n{SNAPSHOTS[-1]} epochs")
         axes[row, 0].set_ylabel(name, fontsize=12)
     fig.tight_layout()
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
 DEEP_DEPTH = 10  # Linear layers
@@ -222,11 +232,11 @@ def _per_layer_axes(ax, ylabel: str, title: str) -> None:
     ax.legend(fontsize=9)
 
 
-@figure("ch10-vanishing-gradients.svg")
-def vanishing_gradients() -> Figure:
+@figure("ch10-vanishing-gradients.svg", narrow=True)
+def vanishing_gradients(narrow: bool = False) -> Figure:
     X, y = two_moons(DEEP_DATA, seed=0)
-    fig = Figure(figsize=(8.5, 3.6))
-    left, right = fig.subplots(1, 2)
+    fig = Figure(figsize=(NARROW_WIDTH, 7.0) if narrow else (8.5, 3.6))
+    left, right = fig.subplots(2, 1) if narrow else fig.subplots(1, 2)
     layers = np.arange(1, DEEP_DEPTH + 1)
     for activation, colour in DEEP_ACTIVATIONS:
         norms = layer_gradient_norms(deep_network(activation), X, y)
@@ -242,19 +252,19 @@ def vanishing_gradients() -> Figure:
     right.set_title(f"Training them with plain SGD (lr {SGD_LR})", fontsize=10)
     right.legend(fontsize=9, loc="center right")
     fig.tight_layout()
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
-@figure("ch10-weight-change.svg")
-def weight_change() -> Figure:
-    fig = Figure(figsize=(8.5, 3.6))
-    axes = fig.subplots(1, 2, sharey=True)
+@figure("ch10-weight-change.svg", narrow=True)
+def weight_change(narrow: bool = False) -> Figure:
+    fig = Figure(figsize=(NARROW_WIDTH, 7.0) if narrow else (8.5, 3.6))
+    axes = fig.subplots(2, 1, sharey=True) if narrow else fig.subplots(1, 2, sharey=True)
     layers = np.arange(1, DEEP_DEPTH + 1)
     for ax, (optimizer, lr) in zip(axes, (("SGD", SGD_LR), ("Adam", ADAM_LR))):
         for activation, colour in DEEP_ACTIVATIONS:
             change = relative_weight_change(activation, optimizer)
             ax.semilogy(layers, change, "o-", color=colour, label=activation.__name__)
-        _per_layer_axes(ax, "‖ΔW‖ / ‖W‖" if ax is axes[0] else "",
+        _per_layer_axes(ax, "‖ΔW‖ / ‖W‖" if narrow or ax is axes[0] else "",
                         f"After {SHORT_EPOCHS} epochs of {optimizer} (lr {lr})")
     fig.tight_layout()
-    return fig
+    return phone_text(fig) if narrow else fig

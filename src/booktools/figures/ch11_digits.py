@@ -19,7 +19,7 @@ from backprop.losses import SoftmaxCrossEntropy, accuracy, softmax
 from backprop.nn import Linear, Sequential, fit
 from backprop.optim import Adam
 from booktools.figures import figure
-from booktools.figures._style import BLUE, CMAPS, GREY, INK, ORANGE, PAPER, SERIES
+from booktools.figures._style import BLUE, CMAPS, GREY, INK, NARROW_WIDTH, ORANGE, PAPER, SERIES, fold, phone_text
 
 #: Weights drawn as images: negative orange, zero white, positive blue (palette colours only).
 WEIGHTS = LinearSegmentedColormap.from_list("weights", [ORANGE, PAPER, BLUE])
@@ -90,12 +90,12 @@ def samples() -> Figure:
     return fig
 
 
-@figure("ch11-training.svg")
-def training_curves() -> Figure:
+@figure("ch11-training.svg", narrow=True)
+def training_curves(narrow: bool = False) -> Figure:
     r = run(0)
     epochs = np.arange(1, len(r.loss) + 1)
-    fig = Figure(figsize=(10, 3.8))
-    left, right = fig.subplots(1, 2)
+    fig = Figure(figsize=(NARROW_WIDTH, 7.0) if narrow else (10, 3.8))
+    left, right = fig.subplots(2, 1) if narrow else fig.subplots(1, 2)
     left.semilogy(epochs, r.loss, color=BLUE)
     left.set_xlabel("epoch")
     left.set_ylabel("mean training loss (cross-entropy)")
@@ -106,19 +106,26 @@ def training_curves() -> Figure:
     right.set_ylim(85, 100.5)
     right.set_xlabel("epoch")
     right.set_ylabel("accuracy (%)")
-    right.set_title(f"Accuracy: {100 * r.test_accuracy[-1]:.1f}% on the test set after {len(epochs)} epochs")
+    title = f"Accuracy: {100 * r.test_accuracy[-1]:.1f}% on the test set after {len(epochs)} epochs"
+    right.set_title(fold(title, 40) if narrow else title)
     right.legend(loc="lower right")
+    if narrow:
+        left.set_ylabel(fold(left.get_ylabel(), 24))
     fig.tight_layout()
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
-@figure("ch11-seeds.svg")
-def seeds() -> Figure:
+@figure("ch11-seeds.svg", narrow=True)
+def seeds(narrow: bool = False) -> Figure:
     finals = np.array([run(s).test_accuracy[-1] for s in SEEDS]) * 100
     curves = np.array([run(s).test_accuracy for s in SEEDS]) * 100
     mean, std = finals.mean(), finals.std()
-    fig = Figure(figsize=(10, 3.6))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
+    if narrow:
+        fig = Figure(figsize=(NARROW_WIDTH, 7.0))
+        left, right = fig.subplots(2, 1)
+    else:
+        fig = Figure(figsize=(10, 3.6))
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     epochs = np.arange(1, curves.shape[1] + 1)
     for s, curve in zip(SEEDS, curves):
         left.plot(epochs, curve, linewidth=1, alpha=0.8, color=SERIES[s], label=f"seed {s}")
@@ -134,10 +141,11 @@ def seeds() -> Figure:
     right.set_xlabel("seed")
     right.set_ylabel("test accuracy (%)")
     right.set_ylim(95, 100)
-    right.set_title(f"After {EPOCHS} epochs: {mean:.1f}% ± {std:.1f}% (mean ± std)")
+    title = f"After {EPOCHS} epochs: {mean:.1f}% ± {std:.1f}% (mean ± std)"
+    right.set_title(fold(title, 34) if narrow else title)
     right.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    return fig
+    return phone_text(fig) if narrow else fig
 
 
 def _test_predictions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from booktools.benchmarks_report import TARGETS, load
 from booktools.figures import figure
 from booktools.memory import bytes_kept, network, parameter_bytes, stored_bytes
 from booktools.figures._style import (
-    BACKPROP_LIGHT, GREY, INK, LIGHT_GREY, METHODS, TARGET, new_figure,
+    BACKPROP_LIGHT, GREY, INK, LIGHT_GREY, METHODS, TARGET, fold, new_figure, phone_text,
 )
 
 BACKPROP, FORWARD, CENTRAL, TORCH = (METHODS[k] for k in ("backprop", "forward", "central", "pytorch"))
@@ -46,8 +46,8 @@ def method_colour(name: str) -> str:
     return METHODS[method]
 
 
-@figure("ch12-gradient-cost.svg")
-def gradient_cost() -> Figure:
+@figure("ch12-gradient-cost.svg", narrow=True)
+def gradient_cost(narrow: bool = False) -> Figure:
     """Cost of one gradient in forward passes (left) and in seconds (right), against P."""
     result = load("gradient_cost")
     rows = result["results"]
@@ -56,7 +56,7 @@ def gradient_cost() -> Figure:
     t_forward = np.array([r["forward"]["median_s"] for r in rows])
     t_backprop = np.array([r["forward_backward"]["median_s"] for r in rows])
 
-    fig, (passes, seconds) = new_figure(10.0, 4.2, ncols=2)
+    fig, (passes, seconds) = new_figure(10.0, 4.2, ncols=2, narrow=narrow, panel_height=4.4)
     line = np.geomspace(P.min(), P.max(), 50)
     passes.plot(line, line + 1, color=FORWARD, label="numeric, forward differences: P + 1")
     passes.plot(line, 2 * line, color=CENTRAL, label="numeric, central differences: 2P")
@@ -94,28 +94,36 @@ def gradient_cost() -> Figure:
     seconds.set_ylabel("seconds")
     seconds.set_title("Time for one gradient (batch of 64)")
     seconds.legend(fontsize=8, loc="upper left")
+    if narrow:
+        passes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))  # clear of the dots
+        for text in (*passes.get_legend().get_texts(), *seconds.get_legend().get_texts()):
+            text.set_text(fold(text.get_text(), 30))
+        passes.set_ylabel("cost of one gradient\n(forward passes)")
+        return phone_text(fig)
     return fig
 
 
-@figure("ch12-derivative-accuracy.svg")
-def derivative_accuracy() -> Figure:
+@figure("ch12-derivative-accuracy.svg", narrow=True)
+def derivative_accuracy(narrow: bool = False) -> Figure:
     """Relative error of every method at every test point, on a log scale."""
     result = load("derivative_accuracy")
     rows = result["results"]
     floor = 1e-17  # exact answers (error 0) are drawn here
-    fig, ax = new_figure(8.0, 4.2)
+    fig, ax = new_figure(8.0, 4.2, narrow=narrow, panel_height=6.0)
     for i, row in enumerate(rows):
         errors = np.array([p["relative_error"] for p in row["points"]])
         shown = np.maximum(errors, floor)
         jitter = np.linspace(-0.25, 0.25, len(shown))
         ax.plot(shown, i + jitter, "o", color=method_colour(row["method"]), alpha=0.7, markersize=4)
         ax.plot([row["max_relative_error"]] * 2, [i - 0.35, i + 0.35], color=INK, linewidth=1.5)
+    # on a phone the two notes take a row each, and each method's name sits above its dots
     ax.axvline(TARGETS["derivative_accuracy"], color=TARGET, linestyle="--", linewidth=1)
-    ax.annotate(f"target {TARGETS['derivative_accuracy']:.0e}", (TARGETS["derivative_accuracy"], -0.9),
+    ax.annotate(f"target {TARGETS['derivative_accuracy']:.0e}",
+                (TARGETS["derivative_accuracy"], -0.95 if narrow else -0.9),
                 xytext=(3, 0), textcoords="offset points", fontsize=8, color=TARGET)
     ax.axvline(2.0**-52, color=INK, linestyle=":", linewidth=1)
-    ax.annotate("machine epsilon", (2.0**-52, -0.9), xytext=(3, 0), textcoords="offset points",
-                fontsize=8)
+    ax.annotate("machine epsilon", (2.0**-52, -1.5 if narrow else -0.9), xytext=(3, 0),
+                textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlim(floor / 3, 1.0)
     ax.set_ylim(len(rows) - 0.5, -1.2)
@@ -123,15 +131,23 @@ def derivative_accuracy() -> Figure:
     ax.set_xlabel("relative error (points at 1e-17 are exact; bars mark each method's largest)")
     ax.set_title(f"{result['settings']['points']} derivatives of "
                  f"{len(result['settings']['functions'])} functions")
+    if narrow:
+        ax.set_ylim(len(rows) - 0.5, -1.9)
+        ax.set_yticks([])
+        for i, row in enumerate(rows):
+            ax.text(floor / 2, i - 0.36, row["method"], ha="left", va="bottom", fontsize=9, color=INK)
+        ax.set_xlabel(fold(ax.get_xlabel(), 34))
+        ax.set_xticks([1e-16, 1e-12, 1e-8, 1e-4, 1])
+        return phone_text(fig)
     return fig
 
 
-@figure("ch12-torch.svg")
-def torch_speed() -> Figure:
+@figure("ch12-torch.svg", narrow=True)
+def torch_speed(narrow: bool = False) -> Figure:
     """Median time per training epoch of backprop.nn and PyTorch, and of the matrix products alone."""
     result = load("torch")
     rows = result["results"] + ([result["floor"]] if "floor" in result else [])
-    fig, ax = new_figure(7.0, 3.1)
+    fig, ax = new_figure(7.0, 3.1, narrow=narrow, panel_height=3.6)
     names = [r["implementation"] for r in rows]
     times = np.array([r["epoch"]["median_s"] for r in rows]) * 1e3
     colors = [BACKPROP if name.startswith("backprop") else TORCH if name.startswith("PyTorch")
@@ -149,15 +165,20 @@ def torch_speed() -> Figure:
     ax.set_xlabel(f"time per epoch, ms ({result['settings']['batches_per_epoch']} batches of "
                   f"{result['settings']['batch']}; median of {result['settings']['epochs_timed']})")
     ax.grid(axis="y", visible=False)
+    if narrow:
+        ax.set_xlabel(fold(ax.get_xlabel(), 30))
+        ax.set_yticks(range(len(rows)), [fold(name, 16) for name in names])
+        ax.set_xlim(0, times.max() * 1.45)  # room for the bar labels, which grow on a phone
+        return phone_text(fig)
     return fig
 
 
-@figure("ch12-engine.svg")
-def engine_speed() -> Figure:
+@figure("ch12-engine.svg", narrow=True)
+def engine_speed(narrow: bool = False) -> Figure:
     """One forward + backward of the scalar MLP in each engine, garbage collector on and off."""
     result = load("engine")
     rows = result["results"]
-    fig, ax = new_figure(7.0, 2.8)
+    fig, ax = new_figure(7.0, 2.8, narrow=narrow, panel_height=3.4)
     keys = (("forward_backward", "garbage collector on (normal)"),
             ("forward_backward_gc_off", "garbage collector off"))
     height = 0.38
@@ -174,6 +195,11 @@ def engine_speed() -> Figure:
     ax.set_xlabel(f"one forward + backward, ms ({rows[0]['nodes']:,} nodes)")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="y", visible=False)
+    if narrow:
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.32))  # clear of the bars' labels
+        ax.set_xlim(0, longest * 1.45)  # room for the bar labels, which grow on a phone
+        ax.set_xlabel(fold(ax.get_xlabel(), 30))
+        return phone_text(fig)
     return fig
 
 
@@ -207,12 +233,12 @@ def memory_measurements() -> dict[str, list[tuple[int, int, int, int]]]:
     return {"depth": by_depth, "batch": by_batch}
 
 
-@figure("ch12-memory.svg")
-def memory() -> Figure:
+@figure("ch12-memory.svg", narrow=True)
+def memory(narrow: bool = False) -> Figure:
     """Bytes a forward pass keeps for backward, against depth and against batch size, with the formula."""
     measured = memory_measurements()
     MB = 1e6
-    fig, (deep, wide) = new_figure(10.0, 4.2, ncols=2)
+    fig, (deep, wide) = new_figure(10.0, 4.2, ncols=2, narrow=narrow, panel_height=4.0)
 
     depth, kept, _, weights = (np.array(c) for c in zip(*measured["depth"]))
     line = np.linspace(0, depth.max(), 2)
@@ -241,4 +267,10 @@ def memory() -> Figure:
     wide.set_ylabel("MB kept for the backward pass")
     wide.set_title(f"Against batch size (L = {MEMORY_DEPTH} hidden layers)")
     wide.legend(fontsize=8, loc="upper left")
+    if narrow:
+        for ax in (deep, wide):
+            ax.set_title(fold(ax.get_title(), 36))
+            for text in ax.get_legend().get_texts():
+                text.set_text(fold(text.get_text(), 32))
+        return phone_text(fig)
     return fig
