@@ -187,6 +187,14 @@ def test_zero_grad_checks_its_argument():
     assert v.grad == 0.0
     with pytest.raises(TypeError, match=r"values\[1\] must be a Value, got float"):
         zero_grad([v, 1.0])
+    for values, shown in (("ab", "str 'ab'"), (b"ab", "bytes b'ab'"), (5, "int 5")):
+        with pytest.raises(TypeError, match=rf"^values must be a Value or a list of Values, got {shown}$"):
+            zero_grad(values)
+
+
+def test_an_integer_too_large_for_a_float_is_refused_naming_its_type():
+    with pytest.raises(ValueError, match=r"must be a finite number, got a int too large for a float$"):
+        Value(10**400)
 
 
 def test_topological_order_lists_inputs_first():

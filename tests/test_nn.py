@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -11,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backprop._checks import NonFiniteError
 from backprop.gradcheck import gradcheck
 from backprop.losses import MSELoss, SoftmaxCrossEntropy
-from backprop.nn import Linear, Parameter, ReLU, Sequential, Sigmoid, Tanh, fit
+from backprop.nn import Linear, Parameter, ReLU, Sequential, Sigmoid, Tanh, fit, init_std
 from backprop.optim import SGD, Adam
 
 ACTIVATIONS = [ReLU, Tanh, Sigmoid]
@@ -833,3 +835,134 @@ def test_a_nested_model_starting_with_a_linear_layer_passes_the_gradient_back():
     model(X)
     assert model.backward(np.ones((2, 1))).shape == (2, 2)
     assert gradcheck(model, X)
+
+
+# --- refusals in words: messages, the state after a refused call, no NumPy warnings ----
+
+
+def test_init_std_of_each_scheme_and_its_messages_name_the_argument():
+    assert init_std("he", 8, 2) == math.sqrt(2.0 / 8)
+    assert init_std("lecun", 8, 2) == math.sqrt(1.0 / 8)
+    assert init_std("glorot", 8, 2) == init_std("xavier", 8, 2) == math.sqrt(2.0 / 10)
+    with pytest.raises(ValueError, match=r"^in_features must be"):
+        init_std("he", 0, 2)
+    with pytest.raises(ValueError, match=r"^out_features must be"):
+        init_std("he", 2, 0)
+
+
+def test_parameter_copies_its_data_as_contiguous_float64_and_checks_its_name():
+    source = np.arange(6, dtype=np.int32).reshape(2, 3).T  # int and not C-contiguous
+    p = Parameter(source)
+    assert p.data.dtype == np.float64 and p.data.flags["C_CONTIGUOUS"] and p.data.flags["WRITEABLE"]
+    floats = np.ones((2, 2))
+    assert not np.shares_memory(Parameter(floats).data, floats)
+    with pytest.raises(TypeError, match=r"^name must be a string, got int 3$"):
+        Parameter(np.zeros(2), name=3)
+
+
+def test_sequential_refuses_a_layer_class_by_position():
+    with pytest.raises(TypeError, match=r"^layer 1 of Sequential must be a layer object, got the class ReLU: call it$"):
+        Sequential(Linear(2, 2, rng=0), ReLU)
+
+
+@pytest.mark.filterwarnings("error")
+def test_linear_refuses_an_overflowing_output_in_words_and_keeps_the_last_good_batch():
+    layer = Linear(1, 1, rng=0)
+    good = np.array([[2.0]])
+    layer(good)
+    layer.weight.data[...] = 1e308
+    message = r"^Linear\(1, 1\): the output is not finite: a number overflowed \(are the input or the weights very large\?\)$"
+    with pytest.raises(NonFiniteError, match=message):
+        layer(np.array([[10.0]]))  # 1e309 overflows: no RuntimeWarning, an error
+    layer.weight.data[...] = np.inf  # weights a diverged step left infinite: 0 * inf is NaN
+    with pytest.raises(NonFiniteError, match=message):
+        layer(np.array([[0.0]]))
+    layer.weight.data[...] = 1.0
+    layer.backward(np.array([[3.0]]))  # the gradient of the last good batch
+    assert layer.weight.grad[0, 0] == 6.0 and layer.bias.grad[0] == 3.0
+
+
+@pytest.mark.filterwarnings("error")
+def test_linear_backward_refuses_an_overflowing_gradient_and_leaves_grad_as_it_was():
+    layer = Linear(1, 1, rng=0)
+    layer.weight.data[...] = 1.0
+    layer(np.array([[1e200]]))
+    layer.backward(np.array([[1.0]]))
+    assert layer.weight.grad[0, 0] == 1e200 and layer.bias.grad[0] == 1.0
+    message = (
+        r"^Linear\(1, 1\): a gradient overflows a float \(are the input, grad_out or the weights very large\?\)$"
+    )
+    with pytest.raises(NonFiniteError, match=message):
+        layer.backward(np.array([[1e200]]))  # dL/dW = 1e400 overflows
+    assert layer.weight.grad[0, 0] == 1e200 and layer.bias.grad[0] == 1.0
+    assert layer.backward(np.array([[1.0]]), input_grad=False) is None  # the last batch still counts
+    assert layer.weight.grad[0, 0] == 2e200 and layer.bias.grad[0] == 2.0
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("weight", [1e308, np.inf])
+def test_linear_backward_checks_the_input_gradient_too(weight):
+    """Only dL/dX overflows (1e308 * 10) or is NaN (0 * inf): refused, .grad unchanged."""
+    layer = Linear(1, 1, rng=0)
+    layer(np.array([[1.0]]))
+    layer.weight.data[...] = weight
+    G = np.array([[10.0]]) if weight == 1e308 else np.array([[0.0]])
+    with pytest.raises(NonFiniteError, match="a gradient overflows a float"):
+        layer.backward(G)
+    assert layer.weight.grad[0, 0] == 0.0 and layer.bias.grad[0] == 0.0
+    assert layer.backward(G, input_grad=False) is None  # without dL/dX nothing overflows
+    assert layer.weight.grad[0, 0] == G[0, 0]
+
+
+@pytest.mark.filterwarnings("error")
+def test_sequential_refuses_an_overflow_inside_in_words_and_then_has_no_batch_for_backward():
+    model = Sequential(Linear(1, 1, rng=0), Linear(1, 1, rng=1))
+    model(np.array([[1.0]]))
+    model[0].weight.data[...] = 1e308  # 10 * 1e308 overflows ...
+    model[1].weight.data[...] = 0.0  # ... and 0 * inf is NaN: neither warns
+    with pytest.raises(NonFiniteError, match=r"a number overflowed inside the model \(are the weights very large\?\)$"):
+        model(np.array([[10.0]]))
+    with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
+        model.backward(np.array([[1.0]]))
+
+
+def test_fit_refuses_a_model_class_naming_the_argument():
+    with pytest.raises(TypeError, match=r"^model must be an object, such as Sequential\(\.\.\.\), got the class Sequential: call it$"):
+        fit(Sequential, MSELoss(), SGD([Parameter(np.zeros(1))]), np.zeros((2, 1)), np.zeros((2, 1)))
+
+
+@pytest.mark.filterwarnings("error")
+def test_fit_reports_a_diverging_backward_pass_without_numpy_warnings():
+    """The backward pass of step 1 overflows (11 * 1e308) and makes a NaN (0 * inf) in
+    dL/dW of the first layer; the optimizer puts it in the weights, and step 2 reports it."""
+    model = Sequential(Linear(1, 1, rng=0), Linear(1, 1, rng=1))
+    model[0].weight.data[...] = 1e-308
+    model[1].weight.data[...] = 1e308
+    X, y = np.array([[0.0], [1.0]]), np.array([[-10.0], [-10.0]])
+    with pytest.raises(FloatingPointError, match=r"^the loss became inf at step 2 \(epoch 2, batch 1\)"):
+        fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=2, batch_size=2)
+    assert np.isnan(model[0].weight.data[0, 0])
+
+
+class _RefusingOptimizer:
+    """An optimizer of the reader's own that refuses a non-finite gradient."""
+
+    def __init__(self, parameters):
+        self.parameters = list(parameters)
+
+    def zero_grad(self):
+        for p in self.parameters:
+            p.grad[...] = 0.0
+
+    def step(self):
+        raise NonFiniteError("a gradient is not finite")
+
+
+def test_fit_reports_an_optimizer_that_refuses_a_gradient_naming_the_step():
+    model = Sequential(Linear(1, 1, rng=0))
+    with pytest.raises(FloatingPointError, match=(
+        r"^a gradient became infinite at step 1 \(epoch 1, batch 1\); the training diverged: "
+        r"try a smaller learning rate$"
+    )) as info:
+        fit(model, MSELoss(), _RefusingOptimizer(model.parameters()), np.ones((2, 1)), np.ones((2, 1)), batch_size=2)
+    assert isinstance(info.value.__cause__, NonFiniteError)
