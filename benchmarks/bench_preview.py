@@ -1,7 +1,8 @@
 """How long `mkdocs serve` takes to show an edit: prose, a docstring, a figure's code.
 
-The script copies the project (the files git knows, and the figure cache in
-``.cache/figures`` that an author's earlier builds leave) into a temporary
+The script copies the project (the files git knows, and the caches in
+``.cache/`` that an author's earlier builds leave: figures, explorables, math,
+executed notebook) into a temporary
 folder, starts ``mkdocs serve`` there with the project's own ``.venv``, waits
 for the first build, then makes three edits one after the other and, for each,
 measures the seconds from saving the file to the server answering with the
@@ -64,8 +65,9 @@ def _copy_project(target: Path) -> None:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    if (ROOT / ".cache" / "figures").is_dir():
-        shutil.copytree(ROOT / ".cache" / "figures", target / ".cache" / "figures")
+    for cache in ("figures", "explorables", "katex", "mkdocs-jupyter"):
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, target / ".cache" / cache)
 
 
 def _wait(check, timeout: float = 300.0, step: float = 0.05) -> float:
