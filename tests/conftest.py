@@ -49,3 +49,24 @@ def wheel(tmp_path_factory) -> Path:
     )
     (path,) = out.glob("*.whl")
     return path
+
+
+# The built site served on 127.0.0.1 and Debian's Chromium, for the browser
+# tests (test_browser, test_accessibility, test_explorables...): one of each
+# per test module.
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    from tests import browser_support as bs
+
+    with bs.serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests import browser_support as bs
+
+    with bs.chromium() as chromium:
+        yield chromium

@@ -71,12 +71,6 @@ RUN_AXE_JS = """async ([exclusions, options]) => {
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site):
-    with bs.serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def axe_script():
     try:
         from axe_playwright_python.base import AXE_SCRIPT
@@ -89,33 +83,32 @@ PHONE_RULES = ["scrollable-region-focusable"]  # what a narrower layout can brea
 
 
 @pytest.fixture(scope="module")
-def audit(built_site, site_url, axe_script):
+def audit(built_site, site_url, browser, axe_script):
     """{pass: {page: violations or an error string}} for the passes "light", "dark"
     and "phone" (the light pages again, narrowed to 390 px, PHONE_RULES only)."""
     pages = bs.site_pages(built_site)
     assert pages, f"no pages found in {built_site}"
     results: dict[str, dict[str, list | str]] = {"light": {}, "dark": {}, "phone": {}}
-    with bs.chromium() as browser:
-        for scheme in SCHEMES:
-            context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme,
-                                          reduced_motion="reduce", service_workers="block")
-            context.set_default_timeout(TIMEOUT_MS)
-            context.route("**/*", bs.local_only(site_url))
-            try:
-                for page in pages:
-                    tab = context.new_page()
-                    try:
-                        results[scheme][page] = _audit(tab, site_url + page, scheme, axe_script)
-                        if scheme == "light":  # same page, phone width: no second load
-                            tab.set_viewport_size(PHONE)
-                            results["phone"][page] = _run_axe(tab, {"runOnly": PHONE_RULES})
-                    except Exception as error:  # noqa: BLE001 - reported per page, the audit goes on
-                        for name in (scheme, "phone") if scheme == "light" else (scheme,):
-                            results[name].setdefault(page, f"{type(error).__name__}: {error}")
-                    finally:
-                        tab.close()
-            finally:
-                context.close()
+    for scheme in SCHEMES:
+        context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme,
+                                      reduced_motion="reduce", service_workers="block")
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/*", bs.local_only(site_url))
+        try:
+            for page in pages:
+                tab = context.new_page()
+                try:
+                    results[scheme][page] = _audit(tab, site_url + page, scheme, axe_script)
+                    if scheme == "light":  # same page, phone width: no second load
+                        tab.set_viewport_size(PHONE)
+                        results["phone"][page] = _run_axe(tab, {"runOnly": PHONE_RULES})
+                except Exception as error:  # noqa: BLE001 - reported per page, the audit goes on
+                    for name in (scheme, "phone") if scheme == "light" else (scheme,):
+                        results[name].setdefault(page, f"{type(error).__name__}: {error}")
+                finally:
+                    tab.close()
+        finally:
+            context.close()
     _print_counts(results)
     return results
 

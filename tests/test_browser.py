@@ -95,18 +95,6 @@ SCHEME_JS = "() => document.body.getAttribute('data-md-color-scheme')"
 # ------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    with bs.serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with bs.chromium() as chromium:
-        yield chromium
-
-
 def new_context(browser, site_url, **options):
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light",
                                   service_workers="block", **options)

@@ -332,18 +332,6 @@ CONTROL_JS = """(name) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    with bs.serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with bs.chromium() as chromium:
-        yield chromium
-
-
 class Tab:
     """One page in a fresh context, with everything it logged and requested."""
 

@@ -27,7 +27,7 @@ from booktools import explorables
 from booktools.explorables import ch07_autodiff, ch10_activations
 from booktools.figures import _style
 from tests.conftest import DOCS
-from tests.test_explorables import PAGES, Tab, _css_block, assert_shown, browser, site_url  # noqa: F401
+from tests.test_explorables import PAGES, Tab, _css_block, assert_shown
 
 STEPPER, TRAINING = "ch07-backprop-steps", "ch10-training"
 

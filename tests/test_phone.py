@@ -162,22 +162,21 @@ def figure_info(built_site):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _visit(built_site, viewport, pages, collect, color_scheme="light"):
+def _visit(browser, url, viewport, pages, collect, color_scheme="light"):
     """Open each page at ``viewport``; return {page: collect(tab)}."""
     found = {}
-    with bs.serve(built_site) as url, bs.chromium() as browser:
-        context = browser.new_context(viewport=viewport, color_scheme=color_scheme,
-                                      service_workers="block")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/*", bs.local_only(url))
-        tab = context.new_page()
-        try:
-            for page in pages:
-                tab.goto(url + page, wait_until="load")
-                tab.evaluate(SETTLE_JS)
-                found[page] = collect(tab)
-        finally:
-            context.close()
+    context = browser.new_context(viewport=viewport, color_scheme=color_scheme,
+                                  service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", bs.local_only(url))
+    tab = context.new_page()
+    try:
+        for page in pages:
+            tab.goto(url + page, wait_until="load")
+            tab.evaluate(SETTLE_JS)
+            found[page] = collect(tab)
+    finally:
+        context.close()
     return found
 
 
@@ -192,13 +191,13 @@ def _figure_pages(built_site):
 
 
 @pytest.fixture(scope="module")
-def phone_figures(built_site):
-    return _visit(built_site, PHONE, _figure_pages(built_site), lambda tab: tab.evaluate(FIGURES_JS))
+def phone_figures(built_site, site_url, browser):
+    return _visit(browser, site_url, PHONE, _figure_pages(built_site), lambda tab: tab.evaluate(FIGURES_JS))
 
 
 @pytest.fixture(scope="module")
-def phone_overflow(built_site):
-    return _visit(built_site, PHONE, bs.site_pages(built_site), lambda tab: tab.evaluate(OVERFLOW_JS))
+def phone_overflow(built_site, site_url, browser):
+    return _visit(browser, site_url, PHONE, bs.site_pages(built_site), lambda tab: tab.evaluate(OVERFLOW_JS))
 
 
 def _name(url: str) -> str:
@@ -240,8 +239,8 @@ def test_a_phone_gets_the_narrow_variant_of_every_figure_that_has_one(phone_figu
 
 
 @pytest.mark.browser
-def test_a_desktop_gets_the_wide_figures(built_site, figure_info):
-    found = _visit(built_site, DESKTOP, _figure_pages(built_site), lambda tab: tab.evaluate(FIGURES_JS))
+def test_a_desktop_gets_the_wide_figures(built_site, site_url, browser, figure_info):
+    found = _visit(browser, site_url, DESKTOP, _figure_pages(built_site), lambda tab: tab.evaluate(FIGURES_JS))
     wrong, sizes = [], []
     for page, images in found.items():
         for image in images:
