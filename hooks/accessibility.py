@@ -11,11 +11,14 @@ sideways when a line is long. On each notebook page:
 - each code cell's scrolling code (``div.highlight-ipynb``) is the one tab stop
   of its input, so arrow keys scroll it (axe: scrollable-region-focusable).
 
-On every page, display math and tables, which scroll sideways on a phone, are
-focusable for the same reason: ``div.arithmatex`` on a Markdown page, KaTeX's
-``span.katex-display`` on a notebook page (when the math is rendered at build
-time), and each ``table`` (Material's script makes wide code blocks focusable,
-not tables; a focusable table makes Material's scrolling wrapper reachable).
+On every page, display math, tables and code blocks, which scroll sideways on a
+phone, are focusable for the same reason: ``div.arithmatex`` on a Markdown
+page, KaTeX's ``span.katex-display`` on a notebook page (when the math is
+rendered at build time), each ``table`` (a focusable table makes Material's
+scrolling wrapper reachable) and each code block's ``code``. Material's script
+makes a code block focusable only when it sets the block up, which it does as
+the block scrolls into view (``content.lazy`` in mkdocs.yml); it then drops
+the tab stop of a block that does not scroll.
 
 tests/test_accessibility.py runs axe-core on the built pages.
 """
@@ -38,7 +41,8 @@ _CODE_CELL = re.compile(r'(?:<div\b[^>]*\bclass="jp-Cell jp-CodeCell\b[^>]*>\s*)
 _INPUT_WRAPPER = '<div class="jp-Cell-inputWrapper" tabindex="0">'
 _CODE = re.compile(r'<div class="(highlight-ipynb[^"]*)">')
 _SCROLLERS = {'<div class="arithmatex">': '<div class="arithmatex" tabindex="0">',
-              "<table>": '<table tabindex="0">'}  # Markdown's and mkdocstrings' tables
+              "<table>": '<table tabindex="0">',  # Markdown's and mkdocstrings' tables
+              "<pre><span></span><code>": '<pre><span></span><code tabindex="0">'}  # Pygments' code blocks
 _NOTEBOOK_SCROLLERS = {'<span class="katex-display">': '<span class="katex-display" tabindex="0">'}
 
 

@@ -25,6 +25,9 @@ from booktools.math_render import Math, MathError, Renderer, find, has_math, rep
 log = logging.getLogger("mkdocs.hooks.math")
 
 CSS = "assets/katex/katex.min.css"
+#: Fonts linked for preloading on a page with math: font -> the class of KaTeX's HTML that uses it.
+PRELOAD = {"assets/katex/fonts/KaTeX_Main-Regular.woff2": 'class="katex"',
+           "assets/katex/fonts/KaTeX_Math-Italic.woff2": "mathnormal"}
 
 _renderer: Renderer | None = None
 _formulas: dict[Math, str] = {}  # every formula of this build -> the first page that has it
@@ -73,6 +76,13 @@ def on_post_page(output: str, page, config) -> str:
     output = replace(output, _renderer.__getitem__, notebook=notebook)
     # KaTeX's stylesheet goes before the first extra_css sheet, so that the book's own CSS wins.
     link = f'<link rel="stylesheet" href="{get_relative_url(CSS, page.url)}">\n    '
+    # KaTeX's fonts block the text they set until they arrive (font-display:
+    # block), and the browser finds them only once the page is laid out: the
+    # two that nearly every formula uses are asked for with the stylesheet.
+    for font, used in PRELOAD.items():
+        if used in output:
+            link += (f'<link rel="preload" href="{get_relative_url(font, page.url)}" as="font" '
+                     'type="font/woff2" crossorigin>\n    ')
     first = re.search(r'<link rel="stylesheet" href="[^"]*\b(?:%s)"' % "|".join(
         re.escape(str(css)) for css in config["extra_css"]), output) if config["extra_css"] else None
     at = first.start() if first else output.find("</head>")

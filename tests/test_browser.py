@@ -138,9 +138,9 @@ def _cancelled_image(request) -> bool:
 
 
 def _toggle_scheme(tab):
-    """Click Material's palette toggle (the one label that is not hidden)."""
+    """Click the palette toggle (the one label that is not hidden; docs/javascripts/palette.js)."""
     before = tab.evaluate(SCHEME_JS)
-    tab.locator("form[data-md-component=palette] label:not([hidden])").click()
+    tab.locator("form[data-bfs-palette] label:not([hidden])").click()
     tab.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') !== {before!r}")
     tab.mouse.move(VIEWPORT["width"] // 2, VIEWPORT["height"] - 1)  # no tooltip in the shot
     tab.wait_for_timeout(150)  # colour transitions
