@@ -93,3 +93,11 @@ def test_a_page_under_the_target_is_measured_again_and_its_median_counts(monkeyp
     assert result.runs == [62, 91]  # the run Lighthouse could not measure does not count
     assert result.scores["performance"] == 62  # the lower median
     assert audit.audit_page("u", "03-x/", tmp_path, reruns=2).runs == [95]  # on target: one run
+
+
+def test_only_an_error_in_a_scored_metric_voids_a_run():
+    lhr = _lhr(0.8, 1)
+    lhr["audits"]["dom-size"].update(scoreDisplayMode="error", errorMessage="RootCauses failed")
+    assert audit._summarise("06-x/", lhr, "r.html").errors == []  # dom-size weighs nothing
+    lhr["audits"]["total-blocking-time"].update(scoreDisplayMode="error", errorMessage="NO_FCP")
+    assert audit._summarise("06-x/", lhr, "r.html").errors == ["NO_FCP"]

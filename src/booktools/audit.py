@@ -192,8 +192,12 @@ def _summarise(page: str, lhr: dict, report: str) -> Result:
     dom = lhr["audits"].get("dom-size", {}).get("numericValue")
     if dom is not None:
         metrics["dom-size"] = f"{int(dom)} elements"
+    # Only a metric that counts towards the score voids the run: Lighthouse 12.2.3 under a
+    # newer Chromium fails some weightless diagnostics (e.g. the layout-shift culprits) on
+    # every run, and the metrics are measured all the same.
     errors = sorted({audit["errorMessage"] for ref in lhr["categories"]["performance"]["auditRefs"]
-                     if (audit := lhr["audits"][ref["id"]]).get("scoreDisplayMode") == "error"
+                     if ref.get("weight", 0) > 0
+                     and (audit := lhr["audits"][ref["id"]]).get("scoreDisplayMode") == "error"
                      and audit.get("errorMessage")})
     return Result(page, scores, failing, metrics, [scores["performance"]], report,
                   round(lhr.get("environment", {}).get("benchmarkIndex") or 0.0), errors,
