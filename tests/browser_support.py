@@ -137,6 +137,16 @@ def pytest_collection_modifyitems(config, items):
 # --------------------------------------------------------------------------- server
 
 
+#: Lazy images load only when scrolled to: load them all, wait for each, and for the fonts.
+SETTLE_JS = """async () => {
+  const images = Array.from(document.images);
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map(img => img.complete ? null :
+    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
+  await document.fonts.ready;
+}"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass

@@ -39,14 +39,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 # silences one rule on the elements that match one selector, nothing else.
 EXCLUSIONS: list[tuple[str, str, str]] = []
 
-OPEN_AND_SETTLE_JS = """async () => {
-  document.querySelectorAll("details").forEach(d => { d.open = true; });
-  const images = Array.from(document.images);
-  for (const img of images) img.loading = "eager";
-  await Promise.all(images.map(img => img.complete ? null :
-    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
-  await document.fonts.ready;
-}"""
+OPEN_DETAILS_JS = """() => document.querySelectorAll("details").forEach(d => { d.open = true; })"""
 
 # Math left for the browser to render (KaTeX's auto-render on Material's document$).
 UNRENDERED_MATH_JS = """() => Array.from(document.querySelectorAll(".arithmatex"))
@@ -120,7 +113,8 @@ def _audit(tab, url, scheme, axe_script):
         tab.wait_for_function(UNRENDERED_MATH_JS, timeout=5_000)
     except Exception:  # noqa: BLE001 - unrendered math is test_browser.py's to report
         pass
-    tab.evaluate(OPEN_AND_SETTLE_JS)
+    tab.evaluate(OPEN_DETAILS_JS)
+    tab.evaluate(bs.SETTLE_JS)
     shown = tab.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
     if shown != SCHEMES[scheme]:
         return f"the page shows scheme {shown!r}, expected {SCHEMES[scheme]!r}"

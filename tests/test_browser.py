@@ -55,15 +55,6 @@ DIRECTIVE_PAGES = _directive_pages()
 
 # ------------------------------------------------------------------ in-page scripts
 
-SETTLE_JS = """async () => {
-  // lazy images load only when scrolled to: load them all, then wait for each
-  const images = Array.from(document.images);
-  for (const img of images) img.loading = "eager";
-  await Promise.all(images.map(img => img.complete ? null :
-    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
-  await document.fonts.ready;
-}"""
-
 COLLECT_JS = """() => {
   const root = document.querySelector("article") || document.querySelector(".md-content") || document.body;
   const skip = "pre, code, kbd, samp, script, style, .katex, .katex-display, .md-clipboard";
@@ -167,7 +158,7 @@ def crawl(browser, site_url, built_site):
             try:
                 tab.goto(site_url + page, wait_until="load")
                 tab.wait_for_load_state("networkidle")
-                tab.evaluate(SETTLE_JS)
+                tab.evaluate(bs.SETTLE_JS)
                 if tab.locator(".arithmatex").count():
                     try:  # KaTeX renders on Material's document$; give it a moment
                         tab.wait_for_function(

@@ -17,6 +17,7 @@ not only in a slower audit:
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -29,6 +30,18 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 #: Pages with tables: the landing page, the cheat sheet (long tables of formulas), two chapters.
 TABLE_PAGES = ["", "cheatsheet/", "07-autodiff/", "09-many-layers/"]
+
+
+@contextlib.contextmanager
+def _tab(browser, viewport, scheme="light"):
+    """A page in a fresh browser context with this viewport and colour scheme."""
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        yield tab
+    finally:
+        context.close()
 
 
 def _pages(built_site):
@@ -99,10 +112,7 @@ LATE_CHANGES_JS = """() => {
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_nothing_restyles_the_whole_page_while_it_loads(browser, site_url, scheme):
-    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
+    with _tab(browser, PHONE, scheme) as tab:
         tab.add_init_script(WATCH_JS)
         tab.goto(site_url + "09-many-layers/", wait_until="networkidle")
         tab.wait_for_timeout(300)
@@ -111,16 +121,11 @@ def test_nothing_restyles_the_whole_page_while_it_loads(browser, site_url, schem
         expected = {"light": "default", "dark": "slate"}[scheme]
         assert tab.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
         assert tab.evaluate("document.documentElement.className") == "js js-focus-visible"
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
 def test_palette_toggle_switches_remembers_and_works_from_the_keyboard(browser, site_url):
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
+    with _tab(browser, DESKTOP, "light") as tab:
         tab.goto(site_url + "01-functions/", wait_until="networkidle")
         scheme = "document.body.getAttribute('data-md-color-scheme')"
         # The one visible toggle leads to the other option (label for="__palette_<next>").
@@ -140,8 +145,6 @@ def test_palette_toggle_switches_remembers_and_works_from_the_keyboard(browser, 
         tab.wait_for_function(f"() => {scheme} === 'default'")
         tab.reload(wait_until="networkidle")
         assert tab.evaluate(scheme) == "default"
-    finally:
-        context.close()
 
 
 # Material's table rules, applied by Material's own stylesheet to a class-less
@@ -173,10 +176,7 @@ COMPARE_JS = """() => {
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_tables_look_like_materials_and_are_not_wrapped_again(browser, site_url, scheme):
-    context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
+    with _tab(browser, DESKTOP, scheme) as tab:
         for page in TABLE_PAGES:
             tab.goto(site_url + page, wait_until="networkidle")
             counts = tab.evaluate("""() => [document.querySelectorAll("table").length,
@@ -185,16 +185,11 @@ def test_tables_look_like_materials_and_are_not_wrapped_again(browser, site_url,
             assert counts[0] == counts[1] and counts[2] == 0, (page, counts)
             if page:  # the landing page's chapter table has its own layout (extra.css, .bfs-chapters)
                 assert tab.evaluate(COMPARE_JS) == [], page
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
 def test_code_blocks_get_their_copy_button_when_scrolled_to(browser, site_url):
-    context = browser.new_context(viewport=PHONE)
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
+    with _tab(browser, PHONE) as tab:
         tab.goto(site_url + "07-autodiff/", wait_until="networkidle")
         # The last console example outside a (closed) solution: far below the first screen.
         index = tab.evaluate("""() => [...document.querySelectorAll("div.language-pycon")]
@@ -203,5 +198,3 @@ def test_code_blocks_get_their_copy_button_when_scrolled_to(browser, site_url):
         assert last.locator("button[data-md-type=copy]").count() == 0  # not set up yet
         last.scroll_into_view_if_needed()
         last.locator("button[data-md-type=copy]").wait_for(state="attached")
-    finally:
-        context.close()

@@ -96,14 +96,6 @@ def test_every_listed_long_line_still_exists():
 
 # ------------------------------------------------------------------ the browser
 
-SETTLE_JS = """async () => {
-  const images = Array.from(document.images);
-  for (const img of images) img.loading = "eager";
-  await Promise.all(images.map(img => img.complete ? null :
-    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
-  await document.fonts.ready;
-}"""
-
 # Every figure image: the file the browser chose and the width of its content box.
 FIGURES_JS = """() => Array.from(document.querySelectorAll("article img"))
   .filter(img => (img.getAttribute("src") || "").includes("figures/"))
@@ -173,7 +165,7 @@ def _visit(browser, url, viewport, pages, collect, color_scheme="light"):
     try:
         for page in pages:
             tab.goto(url + page, wait_until="load")
-            tab.evaluate(SETTLE_JS)
+            tab.evaluate(bs.SETTLE_JS)
             found[page] = collect(tab)
     finally:
         context.close()
