@@ -8,7 +8,7 @@ elements, most of them math, that was one of the longest tasks of the page load
 on a phone. ``hooks/tables.py`` writes the same wrapper around each such table
 at build time and gives the table the class ``bfs-table``, which Material's
 script leaves alone; ``docs/stylesheets/extra.css`` gives ``table.bfs-table``
-the look Material gives ``table:not([class])``, and ``tests/test_browser.py``
+the look Material gives ``table:not([class])``, and ``tests/test_page_speed.py``
 checks that the two look the same.
 """
 
