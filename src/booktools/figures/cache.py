@@ -71,6 +71,19 @@ def _module_file(name: str) -> Path | None:
 
 def _imports(path: Path, name: str) -> set[str]:
     """Every module name of src/ that the file at ``path`` (module ``name``) imports."""
+    stat = path.stat()
+    modules = tuple(sorted(str(p) for p in SRC.rglob("*.py")))
+    return set(_imports_of(path, name, stat.st_mtime_ns, stat.st_size, modules))
+
+
+@functools.lru_cache(maxsize=512)
+def _imports_of(path: Path, name: str, mtime_ns: int, size: int, modules: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_imports`, parsed once per version of the file and of the set of modules in src/.
+
+    ``mkdocs serve`` rebuilds after every edit; only a changed file is parsed
+    again (or every file, when a module is added or removed: a name imported
+    from a package may then be a module, or no longer one).
+    """
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
@@ -94,7 +107,7 @@ def _imports(path: Path, name: str) -> set[str]:
             for end in range(1, len(pieces) + 1):
                 if _module_file(".".join(pieces[:end])) is not None:
                     found.add(".".join(pieces[:end]))
-    return found
+    return frozenset(found)
 
 
 def imported_files(module: str) -> list[Path]:
