@@ -140,3 +140,12 @@ def test_memo_keeps_the_last_used():
     assert list(memo.results) == ["a", "c"]
     with pytest.raises(ValueError, match="keep must be at least 1, got 0"):
         rebuild.Memo(keep=0)
+    with pytest.raises(TypeError, match="keep must be an int, got float"):
+        rebuild.Memo(keep=2.0)
+
+
+def test_wrong_input_is_named():
+    with pytest.raises(TypeError, match="html must be a str, got bytes"):
+        rebuild.sections(b"<p>x</p>")
+    with pytest.raises(TypeError, match="original must be callable, got str"):
+        rebuild.highlight("highlight")

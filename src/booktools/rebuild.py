@@ -12,8 +12,9 @@ and on a one-sentence edit their input is the same for every page but one:
 
 :func:`install` makes both look their result up by everything they read (the
 page's HTML; the code, its language, every option of the highlighter and of
-the call) and compute it only when that input is new. A result is copied
-before it is handed out, so no caller can change what is kept; the memos
+the call) and compute it only when that input is new. Kept sections are
+copied before they are handed out, and kept HTML is a string, so no caller
+can change what is kept; the memos
 keep the results of the last :data:`KEEP` inputs each. ``hooks/rebuild.py``
 installs them for ``mkdocs serve`` only: ``mkdocs build`` (the published
 site and the tests) runs Material and pymdownx untouched, and
@@ -47,6 +48,8 @@ class Memo:
     """
 
     def __init__(self, keep: int = KEEP) -> None:
+        if isinstance(keep, bool) or not isinstance(keep, int):
+            raise TypeError(f"keep must be an int, got {type(keep).__name__}")
         if keep < 1:
             raise ValueError(f"keep must be at least 1, got {keep!r}")
         self.keep = keep
@@ -83,6 +86,8 @@ def sections(html: str) -> list:
     >>> sections("<p>x</p>")[0] is sections("<p>x</p>")[0]  # read once, copied out
     False
     """
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, got {type(html).__name__}")
     return copy.deepcopy(_SECTIONS.get(html, lambda: _parse(html)))
 
 
@@ -111,6 +116,8 @@ def highlight(original: Callable[..., str], memo: Memo | None = None) -> Callabl
     and handed out as kept; inline code comes back as an element of the
     document's tree, which its caller changes, and is coloured afresh each time.
     """
+    if not callable(original):
+        raise TypeError(f"original must be callable, got {type(original).__name__}")
     memo = Memo() if memo is None else memo
 
     def wrapper(self, *args: Any, **kwargs: Any) -> Any:

@@ -69,11 +69,13 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(path: Path, name: str) -> set[str]:
-    """Every module name of src/ that the file at ``path`` (module ``name``) imports."""
+def _imports(path: Path, name: str, modules: tuple[str, ...]) -> frozenset[str]:
+    """Every module name of src/ that the file at ``path`` (module ``name``) imports.
+
+    ``modules`` is every ``.py`` file of src/ (:func:`source_files` lists them once).
+    """
     stat = path.stat()
-    modules = tuple(sorted(str(p) for p in SRC.rglob("*.py")))
-    return set(_imports_of(path, name, stat.st_mtime_ns, stat.st_size, modules))
+    return _imports_of(path, name, stat.st_mtime_ns, stat.st_size, modules)
 
 
 @functools.lru_cache(maxsize=512)
@@ -129,6 +131,7 @@ def source_files(*modules: str) -> list[Path]:
     >>> [p.name for p in source_files("backprop.calculus")]
     ['__init__.py', '_checks.py', 'calculus.py']
     """
+    python_files = tuple(sorted(str(p) for p in SRC.rglob("*.py")))
     seen: set[str] = set()
     stack = list(modules)
     while stack:
@@ -138,7 +141,7 @@ def source_files(*modules: str) -> list[Path]:
         seen.add(name)
         path = _module_file(name)
         if path is not None:
-            stack.extend(_imports(path, name) - seen)
+            stack.extend(_imports(path, name, python_files) - seen)
     files = {_module_file(n) for n in seen}
     for name in seen:
         for folder in DATA_INPUTS.get(name, ()):
